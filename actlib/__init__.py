@@ -1,0 +1,56 @@
+"""actlib: activation functions, their derivatives, Keras layers, data, plots and widgets for the
+actlib teaching notebooks.
+
+    import actlib as act
+    act.NAMES                      # every activation's name
+    act.elu(x, alpha=1.0)          # f(x), elementwise, on any array-like of real numbers
+    act.elu.derivative(x)          # f'(x)
+    act.get("elu")                 # the same object, by name
+    act.softmax.jacobian(z)        # (..., n, n)
+
+Submodules load on first use, so ``import actlib`` stays light and never imports TensorFlow:
+``act.data`` (data sets), ``act.layers`` (Keras layers), ``act.training`` (experiments),
+``act.plots``, ``act.widgets``, ``act.check`` (exercise self-checks).
+"""
+
+import importlib
+
+from .activation import Activation
+from .functions import (
+    NAMES,
+    SELU_ALPHA,
+    SELU_SCALE,
+    elu,
+    gelu,
+    get,
+    leaky_relu,
+    mish,
+    prelu,
+    relu,
+    rrelu,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    swish,
+    tanh,
+)
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("data", "layers", "training", "plots", "widgets", "check", "gradients")
+
+__all__ = ["NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation", "elu", "gelu", "get", "leaky_relu",
+           "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax", "softplus",
+           "swish", "tanh", *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'actlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

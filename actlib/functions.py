@@ -1,0 +1,447 @@
+r"""Every activation and its derivative, in NumPy (and SciPy's `expit`, `erfc`).
+
+Each public name is an :class:`~actlib.activation.Activation`: call it for f(x), call
+``.derivative`` for f'(x). The private functions below are the math; they receive a float32 or
+float64 array whose parameters were already checked (see ``_check_*``).
+
+Numerical care is part of the lesson, and each place that needs it says why in one line:
+no overflow for any finite input, accurate tails (no ``1 - sigmoid(x)`` that cancels), and the
+mathematical limit at +-inf.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import erfc, expit
+
+from ._inputs import axis_param, bool_param, real_param, rng_param
+from .activation import Activation
+
+#: SELU's constants (Klambauer et al. 2017, eq. 14), to full double precision.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+SQRT1_2 = 0.7071067811865475244008443621048  # 1/sqrt(2)
+INV_SQRT_2PI = 0.3989422804014326779399460599343  # 1/sqrt(2 pi)
+SQRT_2_OVER_PI = 0.7978845608028653558798921198687  # sqrt(2/pi)
+GELU_TANH_COEFF = 0.044715
+
+# Beyond |x| = SATURATION every smooth derivative here equals its limit in float64 (the
+# exponentials underflow), so the derivatives clip x there: no overflow in x**2 or x**3.
+SATURATION = 1e4
+
+
+def _lowest(x: np.ndarray):
+    return np.finfo(x.dtype).min
+
+
+def _no_neg_inf(x: np.ndarray) -> np.ndarray:
+    """x with -inf replaced by the most negative finite number: x * g(x) then tends to its limit
+    0 instead of computing -inf * 0 = NaN."""
+    return np.maximum(x, _lowest(x))
+
+
+def _saturate(x: np.ndarray) -> np.ndarray:
+    return np.clip(x, -SATURATION, SATURATION)
+
+
+def _keep_nan(d: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """NaN in gives NaN out (np.where(x > 0, ...) would map NaN to the x <= 0 branch)."""
+    return np.where(np.isnan(x), x, d)
+
+
+def _sech2(x: np.ndarray) -> np.ndarray:
+    # sech^2 x = 4 e / (1 + e)^2 with e = exp(-2|x|): no overflow, and no cancellation as
+    # 1 - tanh(x)^2 has once tanh(x) rounds to 1 (|x| > 19 in float64).
+    e = np.exp(-2 * np.minimum(np.abs(x), SATURATION))  # min: no overflow in 2|x|
+    return np.minimum(4 * e / (1 + e) ** 2, 1)  # near x = 0 rounding can land 1 ulp above 1
+
+
+def _times_slope(slope, x: np.ndarray) -> np.ndarray:
+    """slope * x for the negative branch of the leaky family; a zero slope times -inf is
+    taken as its limit 0 (slope 0 is ReLU)."""
+    if np.all(slope != 0):
+        return slope * x
+    with np.errstate(invalid="ignore"):  # 0 * -inf = NaN here, replaced by 0 on the next line
+        y = slope * x
+    return np.where((slope == 0) & np.isinf(x), 0, y)
+
+
+def _leaky(x: np.ndarray, slope) -> np.ndarray:
+    return np.where(x > 0, x, _times_slope(slope, x))
+
+
+def _leaky_derivative(x: np.ndarray, slope) -> np.ndarray:
+    one = np.ones((), x.dtype)
+    return _keep_nan(np.where(x > 0, one, np.asarray(slope, x.dtype)), x)
+
+
+# --------------------------------------------------------------------------- parameter checks
+
+def _check_alpha(fname, dtype, shape, alpha):
+    return dict(alpha=real_param(fname, "alpha", alpha, dtype))
+
+
+def _check_alpha_nonneg(fname, dtype, shape, alpha):
+    return dict(alpha=real_param(fname, "alpha", alpha, dtype, low=0, low_text=">= 0"))
+
+
+def _check_prelu(fname, dtype, shape, alpha):
+    alpha = real_param(fname, "alpha", alpha, dtype)
+    a_shape = np.shape(alpha)
+    try:
+        ok = np.broadcast_shapes(shape, a_shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{fname}: alpha of shape {a_shape} does not broadcast against x of shape "
+                         f"{shape} (use a scalar, or one slope per channel on x's last axes)")
+    return dict(alpha=alpha)
+
+
+def _check_rrelu(fname, dtype, shape, lower, upper, training, rng):
+    lower = real_param(fname, "lower", lower, dtype)
+    upper = real_param(fname, "upper", upper, dtype)
+    if np.ndim(lower) or np.ndim(upper):
+        raise ValueError(f"{fname}: lower and upper must be scalars")
+    if not 0 <= lower <= upper:
+        raise ValueError(f"{fname}: need 0 <= lower <= upper, got lower={lower}, upper={upper}")
+    return dict(lower=lower, upper=upper, training=bool_param(fname, "training", training),
+                rng=rng_param(fname, rng) if training else None)
+
+
+def _check_gelu(fname, dtype, shape, approximate):
+    return dict(approximate=bool_param(fname, "approximate", approximate))
+
+
+def _check_softmax(fname, dtype, shape, axis):
+    return dict(axis=axis_param(fname, axis, len(shape)))
+
+
+# --------------------------------------------------------------------------- sigmoid, tanh
+
+def _sigmoid(x):
+    r"""Logistic sigmoid.
+
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)\,(1 - \sigma(x))
+              = \sigma(x)\,\sigma(-x) \le \tfrac14
+
+    Range (0, 1); the slope is largest at 0, where it is 1/4. Computed with SciPy's ``expit``,
+    which never overflows. The derivative uses e^{-|x|} / (1 + e^{-|x|})^2, exact in both tails
+    (``s * (1 - s)`` returns 0 for x > 37 because 1 - s cancels).
+    """
+    return expit(x)
+
+
+def _sigmoid_derivative(x):
+    e = np.exp(-np.abs(x))  # <= 1: never overflows
+    return np.minimum(e / (1 + e) ** 2, 0.25)  # near x = 0 rounding can land 1 ulp above 1/4
+
+
+def _tanh(x):
+    r"""Hyperbolic tangent.
+
+    .. math:: \tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}} = 2\sigma(2x) - 1, \qquad
+              \tanh' x = 1 - \tanh^2 x = \operatorname{sech}^2 x \le 1
+
+    Range (-1, 1), zero-centred, slope 1 at 0. The derivative is computed as sech^2 from
+    e^{-2|x|}, exact in the tails where 1 - tanh^2 cancels to 0.
+    """
+    return np.tanh(x)
+
+
+# --------------------------------------------------------------------------- the ReLU family
+
+def _relu(x):
+    r"""Rectified linear unit (Nair & Hinton 2010).
+
+    .. math:: \operatorname{relu}(x) = \max(0, x), \qquad
+              \operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
+
+    At the kink x = 0 any value in [0, 1] is a valid subgradient; we return 0, as TensorFlow's
+    and PyTorch's autodiff do. (Some texts write f'(0) = 1; training does not notice.)
+    """
+    return np.maximum(x, 0)
+
+
+def _relu_derivative(x):
+    return np.heaviside(x, 0)  # 1 for x > 0, 0 for x <= 0, NaN for NaN
+
+
+def _leaky_relu(x, alpha=0.01):
+    r"""Leaky ReLU (Maas, Hannun & Ng 2013).
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+
+    Default alpha = 0.01, from Maas et al. and PyTorch's ``negative_slope``; Keras differs:
+    ``keras.activations.leaky_relu`` uses 0.2 and ``keras.layers.LeakyReLU`` 0.3. Xu et al. (2015)
+    found 1/5.5 better than 0.01 on CIFAR. At x = 0 the derivative is alpha, as in TensorFlow and
+    PyTorch; any value between alpha and 1 is a valid subgradient. alpha: any finite real.
+    """
+    return _leaky(x, alpha)
+
+
+def _leaky_relu_derivative(x, alpha=0.01):
+    return _leaky_derivative(x, alpha)
+
+
+def _prelu(x, alpha=0.25):
+    r"""Parametric ReLU (He, Zhang, Ren & Sun 2015): a leaky ReLU whose slope alpha is learned.
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}, \qquad
+              \frac{\partial f}{\partial x} = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0
+              \end{cases}, \qquad
+              \frac{\partial f}{\partial \alpha} = \begin{cases} 0 & x > 0 \\ x & x \le 0
+              \end{cases}
+
+    alpha: a scalar, or an array that broadcasts against x without changing its shape (one
+    slope per channel). Default 0.25, He et al.'s starting value, also PyTorch's ``nn.PReLU``
+    init (one shared slope by default). Keras' ``PReLU`` layer starts at 0 instead (ReLU), one
+    slope per unit. ``prelu.derivative_alpha(x, alpha)`` is df/dalpha, elementwise; training
+    sums it times the upstream gradient over every element that shares a slope.
+    """
+    return _leaky(x, alpha)
+
+
+def _prelu_derivative(x, alpha=0.25):
+    return _leaky_derivative(x, alpha)
+
+
+def _prelu_derivative_alpha(x, alpha=0.25):
+    return np.where(x > 0, np.zeros((), x.dtype), x)  # NaN stays NaN: NaN > 0 is False
+
+
+class _PReLU(Activation):
+    def derivative_alpha(self, x, *args, **params):
+        """Elementwise df/dalpha: x where x <= 0, else 0 (same parameters as the function)."""
+        return self._apply(_prelu_derivative_alpha, x, args, params)
+
+
+def _rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    r"""Randomized leaky ReLU (Xu, Wang, Chen & Li 2015).
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}, \qquad
+              a \sim U(\text{lower}, \text{upper}) \text{ in training}, \quad
+              a = \tfrac{\text{lower} + \text{upper}}{2} \text{ at test time}
+
+    In training (``training=True``) every element draws its own slope from ``rng`` (a
+    ``numpy.random.Generator``, an int seed, or None for fresh entropy); the same seed gives the
+    same slopes in ``rrelu`` and ``rrelu.derivative``. At test time the slope is the mean,
+    (1/8 + 1/3)/2 = 0.229 by default.
+
+    Defaults follow PyTorch's ``nn.RReLU``. Xu et al. write the slope as 1/a with a ~ U(3, 8),
+    which gives slopes between 1/8 and 1/3, but at test time they divide by the mean of a,
+    (3 + 8)/2 = 5.5: a slope of 1/5.5 = 0.182, not the mean slope 0.229 used here and by PyTorch.
+    Need 0 <= lower <= upper. ``derivative`` is the test-time one unless ``training=True``.
+    """
+    return _leaky(x, _rrelu_slope(x, lower, upper, training, rng))
+
+
+def _rrelu_derivative(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    return _leaky_derivative(x, _rrelu_slope(x, lower, upper, training, rng))
+
+
+def _rrelu_slope(x, lower, upper, training, rng):
+    if not training:
+        return (lower + upper) / 2
+    return lower + (upper - lower) * rng.random(x.shape, dtype=x.dtype)
+
+
+def _elu(x, alpha=1.0):
+    r"""Exponential linear unit (Clevert, Unterthiner & Hochreiter 2016).
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^x - 1) & x \le 0 \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^x = f(x) + \alpha & x \le 0 \end{cases}
+
+    Saturates to -alpha as x -> -inf. Default alpha = 1.0 (the paper, Keras and PyTorch);
+    need alpha >= 0. Uses expm1: e^x - 1 cancels for x near 0.
+    """
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))  # min: no exp overflow
+
+
+def _elu_derivative(x, alpha=1.0):
+    return np.where(x > 0, np.ones((), x.dtype), alpha * np.exp(np.minimum(x, 0)))
+
+
+def _selu(x):
+    r"""Scaled ELU (Klambauer, Unterthiner, Mayr & Hochreiter 2017).
+
+    .. math:: f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^x - 1) & x \le 0 \end{cases},
+              \qquad f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}
+
+    with alpha = ``SELU_ALPHA`` = 1.6732632423543772 and lambda = ``SELU_SCALE`` =
+    1.0507009873554805, chosen so that activations keep mean 0 and variance 1 through many
+    layers, *when* the weights are initialised with variance 1/fan_in (LeCun normal, Keras'
+    ``kernel_initializer="lecun_normal"``) and the inputs are standardised.
+
+    At the kink x = 0 the derivative is lambda alpha (the x <= 0 branch, as PyTorch);
+    TensorFlow returns lambda there. Both are valid subgradients.
+    """
+    with np.errstate(over="ignore"):  # lambda * x > the dtype's max is inf, the right answer
+        return SELU_SCALE * _elu(x, SELU_ALPHA)
+
+
+def _selu_derivative(x):
+    return SELU_SCALE * _elu_derivative(x, SELU_ALPHA)
+
+
+# --------------------------------------------------------------------------- smooth ReLUs
+
+def _softplus(x):
+    r"""Softplus (Dugas et al. 2001), a smooth ReLU.
+
+    .. math:: f(x) = \log(1 + e^x), \qquad f'(x) = \sigma(x)
+
+    Computed as max(x, 0) + log1p(e^{-|x|}): no overflow for large x, and exact for very
+    negative x, where it is e^x (log(1 + e^x) would overflow at x > 709 in float64).
+    """
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _gelu(x, approximate=False):
+    r"""Gaussian error linear unit (Hendrycks & Gimpel 2016).
+
+    .. math:: f(x) = x\,\Phi(x) = \frac{x}{2}\operatorname{erfc}\!\left(-\frac{x}{\sqrt2}\right),
+              \qquad f'(x) = \Phi(x) + x\,\varphi(x)
+
+    with Phi and phi the standard normal CDF and density. ``approximate=True`` is the tanh form
+    used by BERT and GPT-2: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) = x sigma(2u), computed
+    through the sigmoid so that its left tail does not cancel. Default exact, as
+    ``keras.activations.gelu`` and PyTorch's ``approximate='none'`` (``keras.ops.gelu`` defaults to
+    the tanh form). erfc, not 1 + erf: the latter cancels for x < -3.
+    """
+    if approximate:
+        return _no_neg_inf(x) * expit(2 * _gelu_tanh_arg(_saturate(x)))
+    return _no_neg_inf(x) * (0.5 * erfc(-x * SQRT1_2))  # 0.5 first: x * 2 overflows at max
+
+
+def _gelu_tanh_arg(x):
+    return SQRT_2_OVER_PI * (x + GELU_TANH_COEFF * x**3)
+
+
+def _gelu_derivative(x, approximate=False):
+    x = _saturate(x)
+    if approximate:
+        u2 = 2 * _gelu_tanh_arg(x)
+        du2 = 2 * SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_COEFF * x**2)
+        return expit(u2) + x * du2 * expit(u2) * expit(-u2)
+    return 0.5 * erfc(-x * SQRT1_2) + x * INV_SQRT_2PI * np.exp(-0.5 * x * x)
+
+
+def _silu(x):
+    r"""Sigmoid linear unit, also called swish (Elfwing et al. 2018; Ramachandran et al. 2017).
+
+    .. math:: f(x) = x\,\sigma(x), \qquad f'(x) = \sigma(x)\,\bigl(1 + x\,\sigma(-x)\bigr)
+
+    Not monotonic: its minimum is about -0.278 at x of about -1.278. ``act.swish`` is the same
+    object (swish with beta = 1).
+    """
+    return _no_neg_inf(x) * expit(x)
+
+
+def _silu_derivative(x):
+    x = _saturate(x)
+    return expit(x) * (1 + x * expit(-x))
+
+
+def _mish(x):
+    r"""Mish (Misra 2019).
+
+    .. math:: f(x) = x \tanh(\operatorname{softplus}(x)), \qquad
+              f'(x) = \tanh(\operatorname{softplus} x) + x\,\operatorname{sech}^2(\operatorname
+              {softplus} x)\,\sigma(x)
+    """
+    return _no_neg_inf(x) * np.tanh(_softplus(x))
+
+
+def _mish_derivative(x):
+    x = _saturate(x)
+    sp = _softplus(x)
+    return np.tanh(sp) + x * _sech2(sp) * expit(x)
+
+
+# --------------------------------------------------------------------------- softmax
+
+def _softmax(z, axis=-1):
+    r"""Softmax along ``axis`` (default: the last).
+
+    .. math:: \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}
+
+    Computed as e^{z_i - m} / sum_k e^{z_k - m} with m = max_k z_k, which is the same number
+    (the e^{-m} cancels) but never overflows: softmax([1000, 0]) = [1, 0]. -inf logits get
+    probability 0 (masking); if any logit is +inf the +inf ones share probability 1. A vector
+    with a NaN, or with every logit -inf, is undefined: that whole vector is NaN (every output
+    depends on every input), the other vectors are unaffected.
+
+    ``softmax.derivative(z)`` is the diagonal d p_i / d z_i = p_i (1 - p_i);
+    ``softmax.jacobian(z)`` is the full d p_i / d z_j = p_i (delta_ij - p_j), shape (..., n, n),
+    for each vector on the last axis.
+    """
+    m = np.max(z, axis=axis, keepdims=True)
+    finite = np.isfinite(m)
+    if not finite.all():  # rows with NaN, +inf or only -inf: see the docstring
+        inf_share = np.where(np.isposinf(z), 0, -np.inf)
+        z = np.where(np.isposinf(m), inf_share, np.where(finite, z, np.nan))
+        m = np.where(finite, m, 0)
+    with np.errstate(over="ignore"):  # z - m overflows only to -inf, whose exp is the right 0
+        e = np.exp(z - m)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _softmax_derivative(z, axis=-1):
+    p = _softmax(z, axis)
+    # 1 - p cancels for the winning logit (p -> 1); there use the sum of the other
+    # probabilities instead, which is accurate. Every other p_i <= 1/2 needs no care.
+    top = np.argmax(np.where(np.isnan(p), -1, p), axis=axis, keepdims=True)
+    others = p.copy()
+    np.put_along_axis(others, top, 0, axis=axis)
+    q = 1 - p
+    np.put_along_axis(q, top, np.sum(others, axis=axis, keepdims=True), axis=axis)
+    return p * q
+
+
+class _Softmax(Activation):
+    def jacobian(self, z):
+        """d softmax(z)_i / d z_j for each vector on the last axis: shape (..., n, n)."""
+        z, work, kw = self._bind(z, (), {"axis": -1})
+        p = _softmax(work, -1)
+        jac = -p[..., :, None] * p[..., None, :]
+        idx = np.arange(p.shape[-1])
+        jac[..., idx, idx] = _softmax_derivative(work, -1)
+        return jac.astype(z.dtype, copy=False)
+
+
+# --------------------------------------------------------------------------- the objects
+
+sigmoid = Activation(_sigmoid, _sigmoid_derivative)
+tanh = Activation(_tanh, lambda x: _sech2(x))
+relu = Activation(_relu, _relu_derivative)
+leaky_relu = Activation(_leaky_relu, _leaky_relu_derivative, _check_alpha)
+prelu = _PReLU(_prelu, _prelu_derivative, _check_prelu)
+rrelu = Activation(_rrelu, _rrelu_derivative, _check_rrelu)
+elu = Activation(_elu, _elu_derivative, _check_alpha_nonneg)
+selu = Activation(_selu, _selu_derivative)
+softmax = _Softmax(_softmax, _softmax_derivative, _check_softmax)
+softplus = Activation(_softplus, expit)
+# erfc(-x/sqrt 2) and e^{2u} multiply float32 rounding of their argument by up to x^2 in the left
+# tail (2e-5 at x = -9): evaluate in float64 and round once.
+gelu = Activation(_gelu, _gelu_derivative, _check_gelu, float32_via_float64=True)
+silu = Activation(_silu, _silu_derivative)
+mish = Activation(_mish, _mish_derivative)
+swish = silu
+
+NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "softmax",
+         "softplus", "gelu", "silu", "mish")
+ALIASES = {"swish": "silu"}
+
+
+def get(name: str) -> Activation:
+    """The activation called `name` (any of ``NAMES``, or the alias ``"swish"``)."""
+    if not isinstance(name, str):
+        raise TypeError(f"get: name must be a string, one of {', '.join(NAMES)}; "
+                        f"got {type(name).__name__}")
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in NAMES:
+        raise ValueError(f"get: unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+    return globals()[key]

@@ -1,0 +1,119 @@
+"""Keras layers for every activation in ``actlib.NAMES``, written with ``keras.ops`` and
+``keras.random`` only, so they run on any Keras 3 backend.
+
+    from actlib import layers
+    layers.layer("elu", alpha=0.5)      # a fresh layer
+    layers.RReLU(seed=0)                # random slopes in training, the mean slope otherwise
+
+Importing this module imports Keras (and TensorFlow); ``import actlib`` alone does not.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before TensorFlow loads: no C++ info logs, and no oneDNN notice (oneDNN's reordered sums also
+# make results differ in the last bits from run to run).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import ops  # noqa: E402
+
+from .functions import NAMES, get  # noqa: E402
+
+__all__ = ["ActivationLayer", "RReLU", "layer"]
+
+
+def _mish(x):
+    return x * ops.tanh(ops.softplus(x))
+
+
+# Each stateless activation as keras.ops, with actlib's parameter names.
+_KERAS_OPS = {
+    "sigmoid": lambda x: ops.sigmoid(x),
+    "tanh": lambda x: ops.tanh(x),
+    "relu": lambda x: ops.relu(x),
+    "leaky_relu": lambda x, alpha=0.01: ops.leaky_relu(x, negative_slope=alpha),
+    "elu": lambda x, alpha=1.0: ops.elu(x, alpha=alpha),
+    "selu": lambda x: ops.selu(x),
+    "softmax": lambda x, axis=-1: ops.softmax(x, axis=axis),
+    "softplus": lambda x: ops.softplus(x),
+    "gelu": lambda x, approximate=False: ops.gelu(x, approximate=approximate),
+    "silu": lambda x: ops.silu(x),
+    "mish": _mish,
+}
+
+
+@keras.saving.register_keras_serializable(package="actlib")
+class ActivationLayer(keras.layers.Layer):
+    """A stateless activation layer: ``ActivationLayer("elu", {"alpha": 0.5})``."""
+
+    def __init__(self, activation: str, params: dict | None = None, **kwargs):
+        kwargs.setdefault("name", activation)
+        super().__init__(**kwargs)
+        if activation not in _KERAS_OPS:
+            raise ValueError(f"ActivationLayer: no stateless layer for {activation!r}; "
+                             f"choose one of {', '.join(_KERAS_OPS)} (or use layer())")
+        self.activation = activation
+        self.params = dict(params or {})
+        get(activation)(np.zeros(1), **self.params)  # the same parameter checks as NumPy's
+        self._fn = _KERAS_OPS[activation]
+
+    def call(self, inputs):
+        return self._fn(inputs, **self.params)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation, "params": self.params}
+
+
+@keras.saving.register_keras_serializable(package="actlib")
+class RReLU(keras.layers.Layer):
+    r"""Randomized leaky ReLU: f(x) = x for x > 0, a x otherwise, with a ~ U(lower, upper) per
+    element when ``training=True`` and a = (lower + upper) / 2 otherwise (see ``actlib.rrelu``)."""
+
+    def __init__(self, lower: float = 1 / 8, upper: float = 1 / 3, seed: int | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        get("rrelu")(np.zeros(1), lower=lower, upper=upper)  # checks 0 <= lower <= upper
+        self.lower, self.upper, self.seed = float(lower), float(upper), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=None):
+        if training:
+            slope = keras.random.uniform(ops.shape(inputs), self.lower, self.upper,
+                                         dtype=inputs.dtype, seed=self.seed_generator)
+        else:
+            slope = (self.lower + self.upper) / 2
+        return ops.where(inputs > 0, inputs, slope * inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "lower": self.lower, "upper": self.upper,
+                "seed": self.seed}
+
+
+def layer(name: str, **params) -> keras.layers.Layer:
+    """A fresh Keras layer for any activation in ``actlib.NAMES``.
+
+    ``layer("prelu", alpha=0.25)`` is a trainable ``keras.layers.PReLU`` whose slopes (one per
+    unit) start at alpha; ``layer("rrelu", lower=..., upper=..., seed=...)`` is an ``RReLU``;
+    ``layer("softmax")`` works on the last axis; every other name is an ``ActivationLayer``.
+    """
+    key = get(name).name  # validates the name, resolves "swish"
+    if key == "prelu":
+        alpha = params.pop("alpha", 0.25)
+        get("prelu")(np.zeros(1), alpha=alpha)
+        return keras.layers.PReLU(alpha_initializer=keras.initializers.Constant(alpha), **params)
+    if key == "rrelu":
+        return RReLU(**params)
+    return ActivationLayer(key, params)
+
+
+assert set(_KERAS_OPS) | {"prelu", "rrelu"} == set(NAMES)

@@ -1,0 +1,140 @@
+"""actlib.layers: every Keras layer matches the NumPy function and derivative; Keras' own
+activations agree with actlib where Keras has them."""
+
+import numpy as np
+import pytest
+
+import actlib as act
+
+layers = pytest.importorskip("actlib.layers")  # first: it sets TensorFlow's log level
+keras = pytest.importorskip("keras")
+tf = pytest.importorskip("tensorflow")
+
+X = np.linspace(-6, 6, 49, dtype=np.float32).reshape(7, 7)
+X[3, 3] = 0.0  # the kink
+PARAMS = {"leaky_relu": {"alpha": 0.1}, "elu": {"alpha": 0.7}, "prelu": {"alpha": 0.25},
+          "rrelu": {}, "gelu": {"approximate": False}}
+
+
+def output_and_gradient(lay, x):
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = lay(xt)
+        weights = tf.constant(np.arange(1, x.shape[-1] + 1, dtype=np.float32))
+        loss = tf.reduce_sum(y * weights)  # weights: softmax's plain sum has zero gradient
+    return y.numpy(), tape.gradient(loss, xt).numpy(), weights.numpy()
+
+
+@pytest.mark.parametrize("name", act.NAMES)
+def test_layer_matches_numpy_forward_and_gradient(name):
+    params = PARAMS.get(name, {})
+    y, grad, w = output_and_gradient(layers.layer(name, **params), X)
+    fn = act.get(name)
+    np.testing.assert_allclose(y, fn(X, **params), rtol=2e-6, atol=2e-7)
+    if name == "softmax":
+        want = np.einsum("j,bji->bi", w, fn.jacobian(X.astype(np.float64)))
+    else:
+        want = w * fn.derivative(X, **params)
+    if name in KERAS_KINK:  # frameworks disagree at exactly 0: checked below
+        grad[X == 0] = want[X == 0]
+    # Absolute slack of 1e-6 per unit weight: TensorFlow differentiates tanh and sigmoid as
+    # 1 - y^2 and y (1 - y) in float32, which cancel in the tails (actlib does not).
+    err = np.abs(grad - want)
+    assert np.all(err <= 2e-5 * np.abs(want) + 1e-6 * w), err.max()
+
+
+# d/dx at exactly x = 0 in Keras/TensorFlow where it differs from actlib's x <= 0 branch
+# (PyTorch's convention). Keras' PReLU is relu(x) - alpha relu(-x): slope 0 at the kink,
+# outside the subdifferential [alpha, 1]. TensorFlow's SELU takes the x > 0 branch at 0.
+KERAS_KINK = {"prelu": 0.0, "selu": act.SELU_SCALE}
+
+
+@pytest.mark.parametrize("name", KERAS_KINK)
+def test_keras_derivative_at_the_kink(name):
+    _, grad, _ = output_and_gradient(layers.layer(name), np.zeros((1, 1), np.float32))
+    assert grad[0, 0] == pytest.approx(KERAS_KINK[name], rel=1e-6)
+
+
+def test_gelu_tanh_layer():
+    y, grad, w = output_and_gradient(layers.layer("gelu", approximate=True), X)
+    # Keras computes x/2 (1 + tanh u), which cancels to 0 for x < -5 in float32: 3e-7 absolute.
+    np.testing.assert_allclose(y, act.gelu(X, approximate=True), rtol=2e-6, atol=3e-7)
+    # ...and so does its gradient (up to 2e-6 per unit weight, against actlib's exact tail).
+    np.testing.assert_allclose(grad, w * act.gelu.derivative(X, approximate=True), rtol=2e-5,
+                               atol=1.5e-5)
+
+
+def test_prelu_layer_is_trainable_and_its_alpha_gradient_matches():
+    lay = layers.layer("prelu")
+    xt = tf.constant(X)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(lay(xt))
+    (alpha,) = lay.trainable_weights
+    np.testing.assert_allclose(alpha.numpy(), np.full(7, 0.25))
+    grad = tape.gradient(loss, alpha).numpy()
+    np.testing.assert_allclose(grad, act.prelu.derivative_alpha(X, 0.25).sum(axis=0), rtol=1e-6)
+
+
+def test_every_call_gives_a_fresh_layer():
+    assert layers.layer("relu") is not layers.layer("relu")
+    assert layers.layer("swish").activation == "silu"
+
+
+def test_rrelu_layer_random_in_training_mean_slope_otherwise():
+    lay = layers.RReLU(seed=3)
+    x = -np.ones((200, 50), np.float32)
+    slopes = lay(x, training=True).numpy() / x
+    assert 1 / 8 <= slopes.min() and slopes.max() <= 1 / 3 and slopes.std() > 0.05
+    np.testing.assert_allclose(lay(x, training=False).numpy(), (1 / 8 + 1 / 3) / 2 * x, rtol=1e-6)
+    np.testing.assert_allclose(lay(x).numpy(), lay(x, training=False).numpy())
+
+
+def test_model_with_actlib_layers_saves_and_loads(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), layers.RReLU(0.1, 0.3, 7),
+                              keras.layers.Dense(8), layers.layer("elu", alpha=0.5),
+                              keras.layers.Dense(3), layers.layer("softmax")])
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
+    rrelu = loaded.layers[1]
+    assert (rrelu.lower, rrelu.upper, rrelu.seed) == (0.1, 0.3, 7)
+    assert loaded.layers[3].params == {"alpha": 0.5}
+
+
+@pytest.mark.parametrize(("call", "err", "match"), [
+    (lambda: layers.layer("relu6"), ValueError, "unknown activation 'relu6'"),
+    (lambda: layers.layer("elu", alpha=-1.0), ValueError, "elu: alpha must be >= 0"),
+    (lambda: layers.layer("prelu", alpha=np.nan), ValueError, "prelu: alpha must be finite"),
+    (lambda: layers.RReLU(0.5, 0.1), ValueError, "rrelu: need 0 <= lower <= upper"),
+    (lambda: layers.layer("relu", alpha=0.1), TypeError, "relu: got an unexpected keyword"),
+])
+def test_layer_bad_parameters(call, err, match):
+    with pytest.raises(err, match=match):
+        call()
+
+
+KERAS_NAMES = {"sigmoid": {}, "tanh": {}, "relu": {}, "elu": {"alpha": 0.7}, "selu": {},
+               "softplus": {}, "silu": {}, "mish": {}, "softmax": {}}
+
+
+@pytest.mark.parametrize("name", KERAS_NAMES)
+def test_keras_activations_agree(name):
+    x = np.linspace(-20, 20, 401, dtype=np.float32).reshape(1, -1)
+    params = KERAS_NAMES[name]
+    want = keras.ops.convert_to_numpy(getattr(keras.activations, name)(x, **params))
+    np.testing.assert_allclose(act.get(name)(x, **params), want, rtol=1e-5, atol=1e-7)
+
+
+def test_keras_leaky_relu_and_gelu_agree_under_their_own_names():
+    x = np.linspace(-20, 20, 401, dtype=np.float32)
+    np.testing.assert_allclose(act.leaky_relu(x, alpha=0.2),
+                               keras.activations.leaky_relu(x, negative_slope=0.2), rtol=1e-6)
+    for approximate in (False, True):
+        np.testing.assert_allclose(act.gelu(x, approximate=approximate),
+                                   keras.activations.gelu(x, approximate=approximate),
+                                   rtol=1e-5, atol=1e-6)  # Keras' tanh form cancels below -5

@@ -1,0 +1,65 @@
+"""Property-based tests (hypothesis): monotonicity, bounds, derivative = central difference."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import actlib as act
+
+reals = st.floats(-1e6, 1e6, allow_nan=False)
+middle = st.floats(-20, 20, allow_nan=False)
+alphas = st.floats(0, 3, allow_nan=False)
+
+MONOTONIC = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "softplus")
+MINIMA = {"silu": -0.27846454276107380, "gelu": -0.16997120747990, "mish": -0.30884303324}
+KINKED = ("relu", "leaky_relu", "prelu", "rrelu", "elu", "selu")
+SMOOTH_AND_KINKED = tuple(n for n in act.NAMES if n != "softmax")
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=reals, b=reals)
+def test_monotonic_activations_keep_order(a, b):
+    lo, hi = min(a, b), max(a, b)
+    for name in MONOTONIC:
+        f = act.get(name)
+        assert f(lo) <= f(hi), name
+        assert f.derivative(lo) >= 0 and f.derivative(hi) >= 0, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=reals, alpha=alphas)
+def test_bounds(x, alpha):
+    assert 0 <= act.sigmoid(x) <= 1 and 0 <= act.sigmoid.derivative(x) <= 0.25
+    assert -1 <= act.tanh(x) <= 1 and 0 <= act.tanh.derivative(x) <= 1
+    assert act.relu(x) >= 0
+    assert act.elu(x, alpha) >= -alpha
+    assert act.selu(x) >= -act.SELU_SCALE * act.SELU_ALPHA
+    assert act.softplus(x) >= max(x, 0)
+    for name, minimum in MINIMA.items():  # the non-monotonic smooth ReLUs dip, but not far
+        assert act.get(name)(x) >= minimum - 1e-12, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=middle, alpha=alphas)
+def test_derivative_is_the_central_difference(x, alpha):
+    h = 1e-6
+    for name in SMOOTH_AND_KINKED:
+        if name in KINKED and abs(x) < 2 * h:
+            continue  # the kink: no derivative to compare with
+        f = act.get(name)
+        params = {"alpha": alpha} if name in ("leaky_relu", "prelu", "elu") else {}
+        numeric = (f(x + h, **params) - f(x - h, **params)) / (2 * h)
+        assert abs(f.derivative(x, **params) - numeric) <= 1e-6 * (1 + abs(numeric)), name
+    numeric = (act.gelu(x + h, approximate=True) - act.gelu(x - h, approximate=True)) / (2 * h)
+    assert abs(act.gelu.derivative(x, approximate=True) - numeric) <= 1e-6 * (1 + abs(numeric))
+
+
+@settings(max_examples=200, deadline=None)
+@given(z=arrays(np.float64, st.integers(1, 12), elements=st.floats(-1e300, 1e300)),
+       shift=st.floats(-100, 100))
+def test_softmax_is_a_distribution_invariant_to_shifts(z, shift):
+    p = act.softmax(z)
+    assert np.all(p >= 0) and abs(p.sum() - 1) < 1e-12
+    if np.all(np.abs(z) < 1e6):
+        np.testing.assert_allclose(act.softmax(z + shift), p, atol=1e-9)
