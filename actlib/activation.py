@@ -63,4 +63,6 @@ class Activation:
 
     def _apply(self, fn, x, args, params):
         x, work, kwargs = self._bind(x, args, params)
+        if work.ndim == 0:  # ufuncs turn 0-d arrays into scalars, which in-place code can't use
+            return finish(np.asarray(fn(work.reshape(1), **kwargs)).reshape(()), x)
         return finish(np.asarray(fn(work, **kwargs)), x)

@@ -47,14 +47,22 @@ def _saturate(x: np.ndarray) -> np.ndarray:
 
 def _keep_nan(d: np.ndarray, x: np.ndarray) -> np.ndarray:
     """NaN in gives NaN out (np.where(x > 0, ...) would map NaN to the x <= 0 branch)."""
-    return np.where(np.isnan(x), x, d)
+    if x.size and np.isnan(np.min(x)):  # min is NaN iff some x is: a fast check
+        return np.where(np.isnan(x), x, d)
+    return d
 
 
 def _sech2(x: np.ndarray) -> np.ndarray:
-    # sech^2 x = 4 e / (1 + e)^2 with e = exp(-2|x|): no overflow, and no cancellation as
-    # 1 - tanh(x)^2 has once tanh(x) rounds to 1 (|x| > 19 in float64).
-    e = np.exp(-2 * np.minimum(np.abs(x), SATURATION))  # min: no overflow in 2|x|
-    return np.minimum(4 * e / (1 + e) ** 2, 1)  # near x = 0 rounding can land 1 ulp above 1
+    # sech x = 2 e / (1 + e^2) with e = exp(-|x|) <= 1: no overflow, and no cancellation as in
+    # 1 - tanh(x)^2 once tanh(x) rounds to 1 (|x| > 19 in float64). In place: one allocation.
+    e = np.abs(x)
+    np.exp(np.negative(e, out=e), out=e)
+    d = np.multiply(e, e)
+    d += 1
+    np.divide(e, d, out=e)
+    e *= 2
+    np.square(e, out=e)
+    return np.minimum(e, 1, out=e)  # near x = 0 rounding can land 1 ulp above 1
 
 
 def _times_slope(slope, x: np.ndarray) -> np.ndarray:
@@ -165,7 +173,7 @@ def _relu(x):
 
 
 def _relu_derivative(x):
-    return np.heaviside(x, 0)  # 1 for x > 0, 0 for x <= 0, NaN for NaN
+    return _keep_nan((x > 0).astype(x.dtype), x)
 
 
 def _leaky_relu(x, alpha=0.01):
@@ -341,8 +349,14 @@ def _silu(x):
 
 
 def _silu_derivative(x):
-    x = _saturate(x)
-    return expit(x) * (1 + x * expit(-x))
+    x = _saturate(x)  # no inf * 0
+    s = expit(x)
+    # 1 - s cancels for large x, but only in a term x (1 - s) that is tiny next to the 1
+    d = np.subtract(1, s)
+    d *= x
+    d += 1
+    d *= s
+    return d
 
 
 def _mish(x):
@@ -351,16 +365,43 @@ def _mish(x):
     .. math:: f(x) = x \tanh(\operatorname{softplus}(x)), \qquad
               f'(x) = \tanh(\operatorname{softplus} x) + x\,\operatorname{sech}^2(\operatorname
               {softplus} x)\,\sigma(x)
+
+    Computed without tanh or log: with e = e^x and n = e (e + 2),
+    tanh(softplus x) = n / (n + 2) and the derivative is n / (n + 2) + 4 x e (e + 1) / (n + 2)^2.
+    e^x is taken at min(x, 21), where both already equal their limits in float64 (and
+    (n + 2)^2 = e^{84} still fits in float32).
     """
-    return _no_neg_inf(x) * np.tanh(_softplus(x))
+    n = _mish_n(x)
+    t = np.divide(n, np.add(n, 2, out=np.empty_like(n)), out=n)
+    t *= _no_neg_inf(x)
+    return t
+
+
+MISH_CLIP = 21
+
+
+def _mish_n(x):
+    e = np.exp(np.minimum(x, MISH_CLIP))
+    n = np.add(e, 2)
+    n *= e
+    return n
 
 
 def _mish_derivative(x):
-    x = _saturate(x)
-    sp = _softplus(x)
-    return np.tanh(sp) + x * _sech2(sp) * expit(x)
-
-
+    x = np.maximum(np.minimum(x, MISH_CLIP), -SATURATION)
+    e = np.exp(x)
+    n2 = np.add(e, 2)
+    n2 *= e
+    t = n2 / (n2 + 2)
+    n2 += 2  # n + 2
+    np.square(n2, out=n2)
+    e1 = e + 1
+    e1 *= e
+    e1 *= x
+    e1 *= 4
+    e1 /= n2
+    e1 += t
+    return e1
 # --------------------------------------------------------------------------- softmax
 
 def _softmax(z, axis=-1):
