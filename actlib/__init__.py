@@ -9,8 +9,9 @@ actlib teaching notebooks.
     act.softmax.jacobian(z)        # (..., n, n)
 
 Submodules load on first use, so ``import actlib`` stays light and never imports TensorFlow:
-``act.data`` (data sets), ``act.layers`` (Keras layers), ``act.training`` (experiments),
-``act.plots``, ``act.widgets``, ``act.check`` (exercise self-checks).
+``act.data`` (data sets), ``act.deepnet`` (random deep nets in NumPy), ``act.layers`` (Keras
+layers), ``act.training`` (Keras experiments), ``act.plots``, ``act.widgets`` and ``act.check``
+(exercise self-checks).
 """
 
 import importlib
@@ -24,6 +25,7 @@ from .functions import (
     gelu,
     get,
     leaky_relu,
+    linear,
     mish,
     prelu,
     relu,
@@ -39,11 +41,11 @@ from .functions import (
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "layers", "training", "plots", "widgets", "check", "gradients")
+_SUBMODULES = ("data", "deepnet", "layers", "training", "plots", "widgets", "check")
 
 __all__ = ["NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation", "elu", "gelu", "get", "leaky_relu",
-           "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax", "softplus",
-           "swish", "tanh", *_SUBMODULES]
+           "linear", "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax",
+           "softplus", "swish", "tanh", *_SUBMODULES]
 
 
 def __getattr__(name):

@@ -126,7 +126,22 @@ def _check_softmax(fname, dtype, shape, axis):
     return dict(axis=axis_param(fname, axis, len(shape)))
 
 
-# --------------------------------------------------------------------------- sigmoid, tanh
+# --------------------------------------------------------------------------- linear, sigmoid, tanh
+
+def _linear(x):
+    r"""The identity, or "no activation": the baseline that shows why the others exist.
+
+    .. math:: f(x) = x, \qquad f'(x) = 1
+
+    A network whose layers all use it is one linear map, however deep: x W1 W2 ... Wn is
+    x (W1 W2 ... Wn). Keras calls it ``"linear"`` too (``Dense``'s default activation).
+    """
+    return x.copy()
+
+
+def _linear_derivative(x):
+    return _keep_nan(np.ones_like(x), x)
+
 
 def _sigmoid(x):
     r"""Logistic sigmoid.
@@ -455,6 +470,7 @@ class _Softmax(Activation):
 
 # --------------------------------------------------------------------------- the objects
 
+linear = Activation(_linear, _linear_derivative)
 sigmoid = Activation(_sigmoid, _sigmoid_derivative)
 tanh = Activation(_tanh, lambda x: _sech2(x))
 relu = Activation(_relu, _relu_derivative)
@@ -472,8 +488,8 @@ silu = Activation(_silu, _silu_derivative)
 mish = Activation(_mish, _mish_derivative)
 swish = silu
 
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "softmax",
-         "softplus", "gelu", "silu", "mish")
+NAMES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu",
+         "softmax", "softplus", "gelu", "silu", "mish")
 ALIASES = {"swish": "silu"}
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 
-# Before TensorFlow loads: no C++ info logs, and no oneDNN notice (oneDNN's reordered sums also
-# make results differ in the last bits from run to run).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Before TensorFlow loads: no C++ logs (level 3: TF 2.21's tf.data logs a harmless version-skew
+# message at ERROR level on every fit, and ipykernel would show it in the notebook), and no
+# oneDNN notice (oneDNN's reordered sums also make results differ in the last bits).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402
@@ -32,6 +33,7 @@ def _mish(x):
 
 # Each stateless activation as keras.ops, with actlib's parameter names.
 _KERAS_OPS = {
+    "linear": lambda x: x,
     "sigmoid": lambda x: ops.sigmoid(x),
     "tanh": lambda x: ops.tanh(x),
     "relu": lambda x: ops.relu(x),

@@ -41,6 +41,7 @@ def _leaky(a):
 
 # name -> (params, f, f')
 REFERENCE = {
+    "linear": ({}, lambda x: x, lambda x: mp.mpf(1)),
     "sigmoid": ({}, sig, lambda x: sig(x) * sig(-x)),
     "tanh": ({}, mp.tanh, sech2),
     "relu": ({}, lambda x: max(x, 0), lambda x: mp.mpf(1) if x > 0 else mp.mpf(0)),

@@ -39,7 +39,7 @@ def assert_close(got, want, rtol, atol, what):
 # ------------------------------------------------------------------------- the API contract
 
 def test_names_and_registry():
-    assert act.NAMES == ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu",
+    assert act.NAMES == ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu",
                          "selu", "softmax", "softplus", "gelu", "silu", "mish")
     for name in act.NAMES:
         assert act.get(name) is getattr(act, name)
@@ -181,6 +181,7 @@ def test_no_runtime_warning_for_any_finite_input(name, dtype):
 
 
 LIMITS = {  # name: (f(-inf), f(+inf), f'(-inf), f'(+inf))
+    "linear": (-np.inf, np.inf, 1, 1),
     "sigmoid": (0, 1, 0, 0), "tanh": (-1, 1, 0, 0), "relu": (0, np.inf, 0, 1),
     "leaky_relu": (-np.inf, np.inf, 0.01, 1), "prelu": (-np.inf, np.inf, 0.25, 1),
     "rrelu": (-np.inf, np.inf, (1 / 8 + 1 / 3) / 2, 1), "elu": (-1, np.inf, 0, 1),

@@ -118,8 +118,8 @@ def test_layer_bad_parameters(call, err, match):
         call()
 
 
-KERAS_NAMES = {"sigmoid": {}, "tanh": {}, "relu": {}, "elu": {"alpha": 0.7}, "selu": {},
-               "softplus": {}, "silu": {}, "mish": {}, "softmax": {}}
+KERAS_NAMES = {"linear": {}, "sigmoid": {}, "tanh": {}, "relu": {}, "elu": {"alpha": 0.7},
+               "selu": {}, "softplus": {}, "silu": {}, "mish": {}, "softmax": {}}
 
 
 @pytest.mark.parametrize("name", KERAS_NAMES)

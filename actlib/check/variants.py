@@ -1,0 +1,3 @@
+"""Self-checks for the exercises of the variants notebook."""
+
+__all__: list[str] = []

@@ -1,0 +1,105 @@
+r"""Random deep networks in plain NumPy: what happens to activations on the way forward and to
+gradients on the way back, layer by layer. Fast enough for a widget (milliseconds), and built
+only from actlib's activations and derivatives, so the chain rule is visible:
+
+.. math:: \frac{\partial L}{\partial h_{l-1}} = \Bigl(\frac{\partial L}{\partial h_l}
+          \odot f'(z_l)\Bigr) W_l^\top, \qquad z_l = h_{l-1} W_l, \quad h_l = f(z_l)
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._inputs import rng_param
+from .functions import NAMES, get
+
+#: Weight initialisations by name, as Keras defines their variances (NumPy draws plain, not
+#: truncated, normals; the variance is what matters here).
+INITIALIZERS = ("lecun_normal", "glorot_uniform", "he_normal", "random_normal")
+
+
+def init_weights(fan_in: int, fan_out: int, init: str = "lecun_normal", rng=0,
+                 scale: float = 1.0) -> np.ndarray:
+    """A (fan_in, fan_out) weight matrix.
+
+    lecun_normal: N(0, 1/fan_in); he_normal: N(0, 2/fan_in); glorot_uniform:
+    U(-l, l) with l = sqrt(6 / (fan_in + fan_out)), variance 2 / (fan_in + fan_out);
+    random_normal: N(0, 0.05^2), Keras' ``RandomNormal()`` default. ``scale`` multiplies the
+    standard deviation.
+    """
+    rng = rng_param("init_weights", rng)
+    if init == "lecun_normal":
+        w = rng.normal(0.0, np.sqrt(1 / fan_in), (fan_in, fan_out))
+    elif init == "he_normal":
+        w = rng.normal(0.0, np.sqrt(2 / fan_in), (fan_in, fan_out))
+    elif init == "glorot_uniform":
+        limit = np.sqrt(6 / (fan_in + fan_out))
+        w = rng.uniform(-limit, limit, (fan_in, fan_out))
+    elif init == "random_normal":
+        w = rng.normal(0.0, 0.05, (fan_in, fan_out))
+    else:
+        raise ValueError(f"init_weights: unknown init {init!r}; choose one of "
+                         f"{', '.join(INITIALIZERS)}")
+    return scale * w
+
+
+def _check_net(fname, name, depth, width, n, max_depth=1000):
+    if name not in NAMES and name != "swish":
+        raise ValueError(f"{fname}: unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+    for pname, value, low in (("depth", depth, 1), ("width", width, 1), ("n", n, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise ValueError(f"{fname}: {pname} must be an int >= {low}, got {value!r}")
+    if depth > max_depth:
+        raise ValueError(f"{fname}: depth must be <= {max_depth}, got {depth}")
+
+
+def forward(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
+            weight_scale: float = 1.0, n: int = 256, seed=0, **params):
+    """Push n standard-normal inputs through ``depth`` random layers of ``width`` units.
+
+    Returns (weights, pre-activations z, activations h) as lists; h[0] is the input.
+    """
+    _check_net("forward", name, depth, width, n)
+    fn = get(name)
+    rng = rng_param("forward", seed)
+    h = [rng.standard_normal((n, width))]
+    weights, zs = [], []
+    for _ in range(depth):
+        w = init_weights(width, width, init, rng, weight_scale)
+        with np.errstate(over="ignore", invalid="ignore"):  # exploding nets show as inf/nan
+            z = h[-1] @ w
+        weights.append(w)
+        zs.append(z)
+        h.append(fn(z, **params))
+    return weights, zs, h
+
+
+def gradient_norms(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
+                   weight_scale: float = 1.0, n: int = 256, seed=0, **params) -> np.ndarray:
+    """Frobenius norm of dL/dW_l for each layer l = 1..depth of a random network, where
+    L = mean over examples of <h_depth, g> with a fixed random direction g (the gradient that
+    arrives from above). Backpropagation by hand with ``act.<name>.derivative``."""
+    weights, zs, h = forward(name, depth, width, init, weight_scale, n, seed, **params)
+    fn = get(name)
+    g = np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, 1]))
+    delta = g.standard_normal((n, width)) / n  # dL/dh_depth
+    norms = np.empty(depth)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(depth - 1, -1, -1):
+            delta_z = delta * fn.derivative(zs[layer], **params)
+            norms[layer] = np.linalg.norm(h[layer].T @ delta_z)
+            delta = delta_z @ weights[layer].T
+    return norms
+
+
+def activation_stats(name: str, depth: int = 50, width: int = 128, init: str = "lecun_normal",
+                     n: int = 512, seed=0, **params) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of the activations after each layer (arrays of length
+    depth) of a random network fed standardised inputs."""
+    _, _, h = forward(name, depth, width, init, 1.0, n, seed, **params)
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = np.array([a.mean() for a in h[1:]])
+        stds = np.array([a.std() for a in h[1:]])
+    return means, stds

@@ -1,0 +1,128 @@
+"""Figures for the notebooks. Each function draws on an Axes (a new one if ``ax`` is None) and
+returns it, so notebooks compose them and tests call them without a screen. Every figure gets a
+title, labelled axes and a legend where lines are compared."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .functions import get, softmax
+
+__all__ = ["plot_activation", "plot_decision_boundary", "plot_histories", "plot_layer_values",
+           "plot_softmax", "subplots"]
+
+X_RANGE = (-5.0, 5.0)
+
+
+def subplots(ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2, **kwargs):
+    """``plt.subplots`` with a size per panel that reads well inline; returns (fig, axes)."""
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
+                             layout="constrained", **kwargs)
+    return fig, axes
+
+
+def _ax(ax):
+    return ax if ax is not None else subplots()[1]
+
+
+def _params_text(params: Mapping) -> str:
+    shown = {k: v for k, v in params.items() if k not in ("rng", "training")}
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in shown.items())
+
+
+def plot_activation(name: str, ax=None, x=None, derivative: bool = True, label: str | None = None,
+                    color=None, ylim=None, **params):
+    """f (solid) and, if ``derivative``, f' (dashed) of activation ``name`` on x
+    (default 401 points on [-5, 5]). Softmax is drawn as softmax([x, 0])_0, its two-class
+    form (which is the sigmoid)."""
+    ax = _ax(ax)
+    x = np.linspace(*X_RANGE, 401) if x is None else np.asarray(x, float)
+    fn = get(name)
+    if fn.name == "softmax":
+        z = np.stack([x, np.zeros_like(x)], axis=-1)
+        y, dy = fn(z)[:, 0], fn.derivative(z)[:, 0]
+    else:
+        y, dy = fn(x, **params), fn.derivative(x, **params)
+    text = label or (f"{name}({_params_text(params)})" if params else name)
+    (line,) = ax.plot(x, y, color=color, lw=2, label=text)
+    if derivative:
+        ax.plot(x, dy, color=line.get_color(), lw=1.5, ls="--", label=f"{text}'")
+    ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.8", lw=0.8, zorder=0)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set(xlabel="x", ylabel="f(x), f'(x)" if derivative else "f(x)")
+    ax.set_title(f"{text} and its derivative" if derivative else text)
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_decision_boundary(model, X, y, ax=None, title: str = "", resolution: int = 150):
+    """The class a Keras classifier predicts over the plane, with the data on top."""
+    ax = _ax(ax)
+    X, y = np.asarray(X), np.asarray(y)
+    pad = 0.2
+    (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+    logits = np.asarray(model(grid, training=False))
+    classes = logits.argmax(axis=1).reshape(gx.shape)
+    n_classes = max(int(y.max()) + 1, logits.shape[1])
+    cmap = plt.get_cmap("coolwarm" if n_classes == 2 else "viridis", n_classes)
+    ax.contourf(gx, gy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.3)
+    for k in range(n_classes):
+        pts = X[y == k]
+        ax.scatter(pts[:, 0], pts[:, 1], s=6, color=cmap(k), label=f"class {k}")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title or "decision boundary")
+    ax.legend(loc="lower right", fontsize="x-small", markerscale=2)
+    return ax
+
+
+def plot_histories(results: Mapping, metric: str = "loss", ax=None, title: str = "",
+                   validation: bool = False):
+    """One line per result (``training.Result``): ``metric`` per epoch."""
+    ax = _ax(ax)
+    key = f"val_{metric}" if validation else metric
+    for name, result in results.items():
+        values = result.history[key]
+        ax.plot(np.arange(1, len(values) + 1), values, label=name)
+    ax.set(xlabel="epoch", ylabel=key.replace("_", " "),
+           title=title or f"{'test' if validation else 'training'} {metric}")
+    if metric == "loss":
+        ax.set_yscale("log")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_layer_values(values: Mapping[str, Sequence[float]], ax=None, title: str = "",
+                      ylabel: str = "gradient norm", log: bool = True):
+    """One line per entry of ``values``: a number per layer (gradient norms, means, stds)."""
+    ax = _ax(ax)
+    for name, v in values.items():
+        v = np.asarray(v, float)
+        ax.plot(np.arange(1, len(v) + 1), v, marker="o", ms=3, label=name)
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="layer", ylabel=ylabel, title=title or f"{ylabel} per layer")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_softmax(logits: Sequence[float], temperature: float = 1.0, ax=None,
+                 labels: Sequence[str] | None = None):
+    """Bars of softmax(logits / temperature), each labelled with its probability."""
+    ax = _ax(ax)
+    z = np.asarray(logits, float)
+    p = softmax(z / temperature)
+    labels = list(labels) if labels is not None else [f"class {i}" for i in range(len(z))]
+    bars = ax.bar(labels, p, color="tab:blue", label=f"T = {temperature:g}")
+    ax.bar_label(bars, labels=[f"{v:.3f}" for v in p], fontsize="small")
+    ax.set_ylim(0, 1.1)
+    ax.set(xlabel="class", ylabel="probability",
+           title=f"softmax(z / T), T = {temperature:g}")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax

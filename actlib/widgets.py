@@ -1,0 +1,232 @@
+"""Interactive widgets (ipywidgets 8, inline matplotlib). Each one only wires controls to a
+pure function (``actlib.plots``, ``actlib.deepnet``) that the tests call directly; every value a
+control allows draws a sensible picture.
+
+    act.widgets.activation_explorer("elu")
+    act.widgets.gradient_flow()
+    act.widgets.self_normalisation()
+    act.widgets.softmax_temperature([3, 0.7, 0.5])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import deepnet, plots
+from .functions import NAMES, get
+
+__all__ = ["SLIDERS", "activation_explorer", "explorer_figure", "gradient_flow",
+           "gradient_flow_figure", "self_normalisation", "self_normalisation_figure",
+           "softmax_temperature", "temperature_figure"]
+
+#: Slider (min, max, step) for every activation parameter the explorer shows.
+SLIDERS = {
+    ("leaky_relu", "alpha"): (0.0, 1.0, 0.01),
+    ("prelu", "alpha"): (0.0, 1.0, 0.01),
+    ("elu", "alpha"): (0.0, 3.0, 0.05),
+    ("rrelu", "lower"): (0.0, 1.0, 0.01),
+    ("rrelu", "upper"): (0.0, 1.0, 0.01),
+}
+
+
+def _show(fig) -> None:
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)  # or the inline backend shows it a second time, outside the widget
+
+
+class _Redraw:
+    """Calls ``draw(**values)`` into an Output whenever a control changes."""
+
+    def __init__(self, controls: dict[str, W.ValueWidget], draw: Callable):
+        self.controls, self.draw = controls, draw
+        self.out = W.Output()
+        for c in controls.values():
+            c.observe(self, names="value")
+
+    def values(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def __call__(self, change=None):
+        with self.out:
+            self.out.clear_output(wait=True)
+            fig = self.draw(**self.values())
+            _show(fig)
+
+
+# --------------------------------------------------------------------------- activation explorer
+
+def explorer_figure(name: str = "relu", compare: str | None = None, **params):
+    """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure."""
+    if name == "rrelu" and params.get("lower", 0) > params.get("upper", 1):
+        params["upper"] = params["lower"]  # a slider pair can cross; the picture should not break
+    fig, ax = plots.subplots(width=6.5, height=3.8)
+    plots.plot_activation(name, ax=ax, **params)
+    if compare and compare != "(none)":
+        plots.plot_activation(compare, ax=ax, color="tab:orange")
+        ax.set_title(f"{name} vs {compare}: f (solid) and f' (dashed)")
+    ax.set_ylim(-2.2, 5.2)
+    return fig
+
+
+def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Widget:
+    """Choose any activation, move its parameters, see f and f' (and optionally a second one)."""
+    choice = W.Dropdown(options=NAMES, value=get(name).name, description="activation")
+    other = W.Dropdown(options=("(none)", *NAMES), value=compare or "(none)",
+                       description="compare with")
+    sliders = {(n, p): W.FloatSlider(value=get(n).defaults[p], min=lo, max=hi, step=step,
+                                     description=p, continuous_update=False)
+               for (n, p), (lo, hi, step) in SLIDERS.items()}
+    approximate = W.Checkbox(value=False, description="tanh approximation")
+    box = W.VBox()
+
+    def draw(activation, compare_with, **_):
+        params = {p: sliders[(activation, p)].value for (n, p) in SLIDERS if n == activation}
+        if activation == "gelu":
+            params["approximate"] = approximate.value
+        return explorer_figure(activation, compare_with, **params)
+
+    controls = {"activation": choice, "compare_with": other, "approximate": approximate}
+    controls.update({f"{n}.{p}": s for (n, p), s in sliders.items()})
+    redraw = _Redraw(controls, draw)
+
+    def layout(change=None):
+        own = [s for (n, _), s in sliders.items() if n == choice.value]
+        extra = [approximate] if choice.value == "gelu" else []
+        box.children = [W.HBox([choice, other]), *own, *extra, redraw.out]
+
+    choice.observe(layout, names="value")
+    layout()
+    redraw()
+    return box
+
+
+# --------------------------------------------------------------------------- gradient flow
+
+GRADIENT_FLOW_MAX_DEPTH = 50
+
+
+def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_scale: float = 1.0,
+                         width: int = 64, seed: int = 0):
+    """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``),
+    with the per-layer shrink factor (geometric mean of norm[l] / norm[l + 1]) in the title."""
+    norms = deepnet.gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
+                                   seed=seed)
+    fig, ax = plots.subplots(width=6.5, height=3.8)
+    shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
+    plots.plot_layer_values({f"{activation}, weight scale {weight_scale:g}": shown}, ax=ax,
+                            title="", ylabel="‖dL/dW‖ at layer")
+    factor = shrink_factor(norms)
+    ax.set_title(f"gradient norm per layer: × {factor:.3g} per layer going back"
+                 if np.isfinite(factor) else "gradient norm per layer (underflows to 0)")
+    return fig
+
+
+def shrink_factor(norms: Sequence[float]) -> float:
+    """Geometric mean of norm[l] / norm[l + 1]: how much the gradient shrinks (< 1) or grows
+    (> 1) per layer on its way back to the input. NaN if a norm is 0 or not finite."""
+    norms = np.asarray(norms, float)
+    if len(norms) < 2 or not np.all(np.isfinite(norms) & (norms > 0)):
+        return float("nan")
+    return float(np.exp(np.mean(np.diff(np.log(norms[::-1])))))
+
+
+def gradient_flow() -> W.Widget:
+    """Depth, weight scale and activation -> gradient norm per layer of a random deep net."""
+    controls = {
+        "activation": W.Dropdown(options=[n for n in NAMES if n != "softmax"], value="sigmoid",
+                                 description="activation"),
+        "depth": W.IntSlider(value=20, min=2, max=GRADIENT_FLOW_MAX_DEPTH, description="depth",
+                             continuous_update=False),
+        "weight_scale": W.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05,
+                                         description="weight scale", continuous_update=False),
+    }
+    redraw = _Redraw(controls, gradient_flow_figure)
+    redraw()
+    return W.VBox([W.HBox([controls["activation"], controls["depth"]]),
+                   controls["weight_scale"], redraw.out])
+
+
+# --------------------------------------------------------------------------- self-normalisation
+
+SELF_NORM_SETUPS = {
+    "SELU, lecun_normal": ("selu", "lecun_normal"),
+    "SELU, glorot_uniform": ("selu", "glorot_uniform"),
+    "SELU, he_normal": ("selu", "he_normal"),
+    "SELU, random_normal(0.05)": ("selu", "random_normal"),
+    "ReLU, he_normal": ("relu", "he_normal"),
+    "ReLU, glorot_uniform": ("relu", "glorot_uniform"),
+    "tanh, glorot_uniform": ("tanh", "glorot_uniform"),
+}
+
+
+def self_normalisation_figure(setups: Sequence[str] = ("SELU, lecun_normal",
+                                                      "SELU, glorot_uniform",
+                                                      "ReLU, he_normal"),
+                              depth: int = 50, width: int = 128, seed: int = 0):
+    """Mean and standard deviation of the activations after each layer, for each setup."""
+    fig, (ax_mean, ax_std) = plots.subplots(2, width=4.6, height=3.6)
+    means, stds = {}, {}
+    for label in setups:
+        name, init = SELF_NORM_SETUPS[label]
+        means[label], stds[label] = deepnet.activation_stats(name, depth, width, init, seed=seed)
+    plots.plot_layer_values(means, ax=ax_mean, ylabel="mean of activations", log=False,
+                            title="mean per layer (SELU's target: 0)")
+    plots.plot_layer_values(stds, ax=ax_std, ylabel="std of activations", log=True,
+                            title="standard deviation per layer (target: 1)")
+    return fig
+
+
+def self_normalisation() -> W.Widget:
+    """Pick setups and depth: mean and std of activations through a deep random network."""
+    controls = {
+        "setups": W.SelectMultiple(options=list(SELF_NORM_SETUPS),
+                                   value=("SELU, lecun_normal", "SELU, random_normal(0.05)",
+                                          "ReLU, he_normal"),
+                                   description="setups", rows=len(SELF_NORM_SETUPS)),
+        "depth": W.IntSlider(value=50, min=1, max=100, description="depth",
+                             continuous_update=False),
+    }
+    redraw = _Redraw(controls, self_normalisation_figure)
+    redraw()
+    return W.VBox([W.HBox([controls["setups"], controls["depth"]]), redraw.out])
+
+
+# --------------------------------------------------------------------------- softmax temperature
+
+TEMPERATURE_MIN = 0.05
+
+
+def temperature_figure(logits: Sequence[float] = (3.0, 0.7, 0.5), temperature: float = 1.0):
+    """Bars of softmax(logits / T)."""
+    fig, ax = plots.subplots(width=5.5, height=3.4)
+    plots.plot_softmax(logits, max(temperature, TEMPERATURE_MIN), ax=ax)
+    return fig
+
+
+def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
+    """Edit the logits (comma-separated) and the temperature; see the probabilities."""
+    text = W.Text(value=", ".join(f"{v:g}" for v in logits), description="logits")
+    temp = W.FloatLogSlider(value=1.0, base=10, min=np.log10(TEMPERATURE_MIN), max=1.3,
+                            step=0.02, description="temperature", continuous_update=False)
+    message = W.Label()
+
+    def draw(logits_text, temperature):
+        try:
+            values = [float(v) for v in logits_text.replace(";", ",").split(",") if v.strip()]
+            if not values or not np.all(np.isfinite(values)):
+                raise ValueError
+            message.value = ""
+        except ValueError:
+            values = list(logits)
+            message.value = "Type finite numbers separated by commas; showing the defaults."
+        return temperature_figure(values, temperature)
+
+    redraw = _Redraw({"logits_text": text, "temperature": temp}, draw)
+    redraw()
+    return W.VBox([text, temp, message, redraw.out])

@@ -1,0 +1,74 @@
+"""Execute notebooks in place, top to bottom in a fresh kernel, the way they are committed.
+
+    .venv/bin/python scripts/run_notebooks.py                 # every notebooks/NN_*.ipynb
+    .venv/bin/python scripts/run_notebooks.py notebooks/02_relu.ipynb --check
+
+Stores no widget state, and prints each notebook's Run-All wall time and its kernel's peak
+memory (VmHWM). With --check the notebook is executed but not written (a dry run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run(path: Path, write: bool = True, timeout: int = 600) -> tuple[float, float, list[str]]:
+    """Execute one notebook; returns (seconds, peak kernel MB, problems)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}},
+                            allow_errors=False)  # widget state is recorded, then dropped
+    problems = []
+    with client.setup_kernel():
+        pid = client.km.provisioner.pid
+        start = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+        peak = peak_mb(pid)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                problems.append(f"stderr: {out.get('text', '')[:200]!r}")
+    nb.metadata.pop("widgets", None)
+    if write:
+        nbformat.write(nb, path)
+    return seconds, peak, problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--check", action="store_true", help="execute without writing")
+    args = parser.parse_args()
+    paths = args.paths or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    print("| notebook | Run-All (s) | kernel peak (MB) |\n|---|---:|---:|")
+    failed = False
+    for path in paths:
+        seconds, peak, problems = run(path.resolve(), write=not args.check)
+        print(f"| {path.name} | {seconds:.1f} | {peak:.0f} |", flush=True)
+        for p in problems:
+            failed = True
+            print(f"  {path.name}: {p}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
