@@ -108,7 +108,8 @@ def plot_layer_values(values: Mapping[str, Sequence[float]], ax=None, title: str
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="layer", ylabel=ylabel, title=title or f"{ylabel} per layer")
-    ax.legend(fontsize="small")
+    if values:
+        ax.legend(fontsize="small")
     return ax
 
 

@@ -1,0 +1,77 @@
+"""actlib.deepnet: random deep networks in NumPy, checked against finite differences."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from actlib import deepnet
+
+
+def test_init_weights_variances():
+    rng = np.random.default_rng(0)
+    n = 400
+    assert deepnet.init_weights(n, n, "lecun_normal", rng).var() == pytest.approx(1 / n, rel=0.02)
+    assert deepnet.init_weights(n, n, "he_normal", rng).var() == pytest.approx(2 / n, rel=0.02)
+    assert deepnet.init_weights(n, 200, "glorot_uniform", rng).var() == pytest.approx(
+        2 / (n + 200), rel=0.02)
+    assert deepnet.init_weights(n, n, "random_normal", rng).std() == pytest.approx(0.05, rel=0.02)
+    with pytest.raises(ValueError, match="init_weights: unknown init 'zeros'"):
+        deepnet.init_weights(2, 2, "zeros")
+
+
+def test_gradient_norms_match_finite_differences():
+    # Rebuild the network and the loss, and differentiate one weight of each layer numerically.
+    name, depth, width, n, seed = "tanh", 4, 5, 7, 3
+    weights, _, _ = deepnet.forward(name, depth, width, n=n, seed=seed)
+    norms = deepnet.gradient_norms(name, depth, width, n=n, seed=seed)
+    x0 = np.random.default_rng(seed).standard_normal((n, width))
+    g = np.random.default_rng(np.random.SeedSequence([seed, 1])).standard_normal((n, width)) / n
+
+    def loss(ws):
+        h = x0
+        for w in ws:
+            h = np.tanh(h @ w)
+        return np.sum(h * g)
+
+    for layer in range(depth):
+        grad = np.zeros((width, width))
+        for i in range(width):
+            for j in range(width):
+                up = [w.copy() for w in weights]
+                down = [w.copy() for w in weights]
+                up[layer][i, j] += 1e-6
+                down[layer][i, j] -= 1e-6
+                grad[i, j] = (loss(up) - loss(down)) / 2e-6
+        assert norms[layer] == pytest.approx(np.linalg.norm(grad), rel=1e-5)
+
+
+def test_sigmoid_gradients_vanish_relu_with_he_init_do_not():
+    sig = deepnet.gradient_norms("sigmoid", depth=30)
+    relu = deepnet.gradient_norms("relu", depth=30, init="he_normal")
+    assert sig[0] / sig[-1] < 1e-10
+    assert 0.1 < relu[0] / relu[-1] < 10
+
+
+def test_selu_keeps_activations_normalised_with_lecun_normal():
+    means, stds = deepnet.activation_stats("selu", depth=50, width=256, init="lecun_normal")
+    assert abs(means[-1]) < 0.1 and 0.8 < stds[-1] < 1.2
+    means, stds = deepnet.activation_stats("selu", depth=50, width=256, init="random_normal")
+    assert stds[-1] < 0.5  # Keras' RandomNormal(0.05): another fixed point, far from 1
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"name": "nope"}, "forward: unknown activation 'nope'"),
+    ({"name": "relu", "depth": 0}, "forward: depth must be an int >= 1"),
+    ({"name": "relu", "width": 2.5}, "forward: width must be an int >= 1"),
+])
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        deepnet.forward(**kwargs)
+
+
+def test_exploding_networks_give_inf_not_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        norms = deepnet.gradient_norms("relu", depth=50, weight_scale=10.0)
+    assert norms.shape == (50,) and norms[0] > 1e30  # exploding, and no warning

@@ -1,0 +1,120 @@
+"""actlib.plots and actlib.widgets: the pure figure functions over every value a control allows,
+and the widgets wired to them (constructed, controls moved, without a kernel)."""
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import actlib as act  # noqa: E402
+from actlib import plots, widgets  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def lines_are_finite(ax):
+    return all(np.isfinite(line.get_ydata()).all() for line in ax.get_lines()
+               if len(line.get_ydata()) > 2)
+
+
+@pytest.mark.parametrize("name", act.NAMES)
+def test_plot_activation_every_name(name):
+    ax = plots.plot_activation(name)
+    assert ax.get_title() == f"{name} and its derivative"
+    assert ax.get_xlabel() == "x" and ax.get_legend() is not None
+    assert len(ax.get_lines()) >= 2 and lines_are_finite(ax)
+
+
+@pytest.mark.parametrize(("name", "param"), list(widgets.SLIDERS))
+def test_explorer_figure_at_slider_ends(name, param):
+    lo, hi, _ = widgets.SLIDERS[(name, param)]
+    for value in (lo, hi):
+        params = {param: value}
+        if name == "rrelu":
+            params = {"lower": value, "upper": lo}  # crossed sliders must still draw
+        fig = widgets.explorer_figure(name, "relu", **params)
+        assert lines_are_finite(fig.axes[0])
+
+
+def test_explorer_figure_compare_title():
+    fig = widgets.explorer_figure("gelu", "silu", approximate=True)
+    assert fig.axes[0].get_title() == "gelu vs silu: f (solid) and f' (dashed)"
+
+
+@pytest.mark.parametrize("activation", [n for n in act.NAMES if n != "softmax"])
+@pytest.mark.parametrize(("depth", "scale"), [(2, 0.1), (widgets.GRADIENT_FLOW_MAX_DEPTH, 0.1),
+                                              (widgets.GRADIENT_FLOW_MAX_DEPTH, 10.0)])
+def test_gradient_flow_figure_extremes(activation, depth, scale):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = widgets.gradient_flow_figure(activation, depth, scale)
+    assert fig.axes[0].get_title().startswith("gradient norm per layer")
+
+
+def test_shrink_factor():
+    assert widgets.shrink_factor([1e-4, 1e-3, 1e-2, 1e-1]) == pytest.approx(0.1)
+    assert np.isnan(widgets.shrink_factor([0.0, 1.0]))
+    assert np.isnan(widgets.shrink_factor([1.0]))
+
+
+def test_self_normalisation_figure_all_setups_and_depths():
+    for depth in (1, 100):
+        fig = widgets.self_normalisation_figure(tuple(widgets.SELF_NORM_SETUPS), depth=depth)
+        assert len(fig.axes) == 2 and len(fig.axes[0].get_lines()) == len(widgets.SELF_NORM_SETUPS)
+    assert len(widgets.self_normalisation_figure(()).axes) == 2
+
+
+def test_temperature_figure_extremes():
+    for t in (widgets.TEMPERATURE_MIN, 0.0, 1.0, 20.0):
+        fig = widgets.temperature_figure([3, 0.7, 0.5], t)
+        heights = [p.get_height() for p in fig.axes[0].patches]
+        assert sum(heights) == pytest.approx(1.0)
+    fig = widgets.temperature_figure([1000, 0, -1000], widgets.TEMPERATURE_MIN)
+    assert [p.get_height() for p in fig.axes[0].patches] == [1.0, 0.0, 0.0]
+
+
+def test_widgets_build_and_redraw_when_controls_move(monkeypatch):
+    drawn = []
+    monkeypatch.setattr(widgets, "_show", lambda fig: (drawn.append(fig), plt.close(fig)))
+    box = widgets.activation_explorer("elu")
+    first = len(drawn)
+    assert first == 1
+    dropdown = box.children[0].children[0]
+    dropdown.value = "rrelu"
+    slider_names = [c.description for c in box.children[1:-1]]
+    assert slider_names == ["lower", "upper"]
+    box.children[1].value = 0.9  # lower above upper: still a picture
+    dropdown.value = "gelu"
+    assert [c.description for c in box.children[1:-1]] == ["tanh approximation"]
+    box.children[1].value = True
+    assert len(drawn) == first + 4
+    assert all(lines_are_finite(fig.axes[0]) for fig in drawn)
+
+    flow = widgets.gradient_flow()
+    flow.children[0].children[1].value = widgets.GRADIENT_FLOW_MAX_DEPTH
+    flow.children[1].value = 10.0
+    norm = widgets.self_normalisation()
+    norm.children[0].children[1].value = 100
+    temp = widgets.softmax_temperature()
+    temp.children[0].value = "1, two, 3"  # bad text: a message, the default logits
+    assert "finite numbers" in temp.children[2].value
+    temp.children[0].value = "1, 2, 3"
+    assert temp.children[2].value == ""
+    temp.children[1].value = widgets.TEMPERATURE_MIN
+    # explorer 1 + 4, gradient flow 1 + 2, self-normalisation 1 + 1, temperature 1 + 3
+    assert len(drawn) == 14
+
+
+def test_plot_softmax_and_layer_values_labels():
+    ax = plots.plot_softmax([3, 0.7, 0.5], 1.0)
+    assert [t.get_text() for t in ax.texts] == ["0.846", "0.085", "0.069"]
+    ax = plots.plot_layer_values({"a": [1, 0.1, 0.01]}, ylabel="gradient norm")
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "layer"
