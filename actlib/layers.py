@@ -24,7 +24,7 @@ from keras import ops  # noqa: E402
 
 from .functions import NAMES, get  # noqa: E402
 
-__all__ = ["ActivationLayer", "RReLU", "layer"]
+__all__ = ["ActivationLayer", "RReLU", "SubgradientReLU", "layer"]
 
 
 def _mish(x):
@@ -119,3 +119,32 @@ def layer(name: str, **params) -> keras.layers.Layer:
 
 
 assert set(_KERAS_OPS) | {"prelu", "rrelu"} == set(NAMES)
+
+
+@keras.saving.register_keras_serializable(package="actlib")
+class SubgradientReLU(keras.layers.Layer):
+    r"""ReLU, max(0, x), whose derivative at exactly x = 0 is ``at_zero`` instead of 0.
+
+    Any value in [0, 1] is a valid subgradient at the kink. Frameworks (and ``actlib.relu``) use
+    0; some texts write relu'(0) = 1, which is ``SubgradientReLU(at_zero=1.0)``. Everywhere else
+    the output and the derivative are ``actlib.relu``'s.
+    """
+
+    def __init__(self, at_zero: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= at_zero <= 1:
+            raise ValueError(f"SubgradientReLU: at_zero must be in [0, 1] (a subgradient of "
+                             f"relu at 0), got {at_zero}")
+        self.at_zero = float(at_zero)
+
+    def call(self, inputs):
+        # x - stop_gradient(x) is 0 going forward and has derivative 1; kept only where x == 0.
+        kink = ops.where(ops.equal(inputs, 0), inputs - ops.stop_gradient(inputs),
+                         ops.zeros_like(inputs))
+        return ops.relu(inputs) + self.at_zero * kink
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "at_zero": self.at_zero}

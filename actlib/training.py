@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,8 +23,9 @@ from . import data as datasets
 from .functions import get
 from .layers import keras, layer
 
-__all__ = ["DeadUnits", "Result", "build_mlp", "compare", "dead_units", "gradient_norms",
-           "hidden_outputs", "load_data", "train"]
+__all__ = ["DeadUnits", "PerEpoch", "Result", "activation_layer", "build_mlp", "compare",
+           "dead_masks", "dead_units", "gradient_norms", "hidden_outputs", "load_data", "train",
+           "PReLUSlopes", "prelu_slopes"]
 
 
 
@@ -57,11 +59,13 @@ def _init_for(name: str, init: str | Mapping[str, str]) -> str:
 
 def build_mlp(name: str, depth: int = 4, width: int = 32, n_inputs: int = 2, n_outputs: int = 2,
               init: str | Mapping[str, str] = "glorot_uniform", seed: int = 0,
-              **params) -> keras.Model:
+              output_activation: str | None = None, **params) -> keras.Model:
     """Input -> depth x [Dense(width) -> activation] -> Dense(n_outputs) (logits).
 
     ``init`` names the kernel initializer (or maps activation names to one, with an optional
     "default"). Hidden Dense layers are called ``dense_1..depth``, activations ``act_1..depth``.
+    ``output_activation`` (e.g. "softmax") adds a layer ``output`` after the logits; it has no
+    weights, so the same seed gives the same initial weights with or without it.
     """
     keras.utils.set_random_seed(seed)
     kernel_init = _init_for(name, init)
@@ -71,6 +75,8 @@ def build_mlp(name: str, depth: int = 4, width: int = 32, n_inputs: int = 2, n_o
         h = keras.layers.Dense(width, kernel_initializer=kernel_init, name=f"dense_{i}")(h)
         h = _named(layer(name, **params), f"act_{i}")(h)
     outputs = keras.layers.Dense(n_outputs, name="logits")(h)
+    if output_activation is not None:
+        outputs = _named(layer(output_activation), "output")(outputs)
     return keras.Model(inputs, outputs, name=f"{name}_mlp")
 
 
@@ -131,7 +137,8 @@ def gradient_norms(model: keras.Model, X, y) -> np.ndarray:
 
     kernels = [lay.kernel for lay in model.layers if lay.name.startswith("dense_")]
     with tf.GradientTape() as tape:
-        loss = model.loss(y, model(np.asarray(X, np.float32), training=False))
+        loss_fn = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
+        loss = loss_fn(y, model(np.asarray(X, np.float32), training=False))
     return np.array([float(tf.norm(g)) for g in tape.gradient(loss, kernels)])
 
 
@@ -154,20 +161,31 @@ def train(name: str, data="two_spirals", depth: int = 4, width: int = 32, epochs
           seed: int = 0, learning_rate: float = 0.01, batch_size: int = 64,
           init: str | Mapping[str, str] = "glorot_uniform", n: int = 2000,
           optimizer: str = "adam", verbose: bool = True, callbacks: Sequence = (),
-          **params) -> Result:
-    """Train one MLP with activation ``name`` and measure it. See ``compare``."""
+          output_activation: str | None = None, loss=None, **params) -> Result:
+    """Train one MLP with activation ``name`` and measure it. See ``compare``.
+
+    By default the model outputs logits and is trained with
+    ``SparseCategoricalCrossentropy(from_logits=True)``; ``output_activation="softmax"`` outputs
+    probabilities and uses ``from_logits=False``. ``loss`` replaces the loss (any Keras loss).
+    """
     _deterministic()
     X_train, X_test, y_train, y_test = load_data(data, n=n, seed=seed)
     classification = np.issubdtype(y_train.dtype, np.integer)
     n_out = int(y_train.max()) + 1 if classification else 1
-    model = build_mlp(name, depth, width, X_train.shape[1], n_out, init, seed, **params)
+    if classification and output_activation not in (None, "softmax"):
+        raise ValueError(f"train: output_activation must be None (logits) or 'softmax' for "
+                         f"classification, got {output_activation!r}")
+    model = build_mlp(name, depth, width, X_train.shape[1], n_out, init, seed,
+                      output_activation=output_activation, **params)
     opt = keras.optimizers.get({"class_name": optimizer,
                                 "config": {"learning_rate": learning_rate}})
     if classification:
-        model.compile(opt, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
+        if loss is None:
+            loss = keras.losses.SparseCategoricalCrossentropy(
+                from_logits=output_activation is None)
+        model.compile(opt, loss, metrics=["accuracy"])
     else:
-        model.compile(opt, "mse", metrics=["mae"])
+        model.compile(opt, "mse" if loss is None else loss, metrics=["mae"])
     start = time.perf_counter()
     grads_init = gradient_norms(model, X_train, y_train)
     dead = DeadUnits(X_train, name, **params)
@@ -200,3 +218,76 @@ def compare(names: Sequence[str], data="two_spirals", *, params: Mapping[str, di
         if on_result is not None:
             on_result(results[name])
     return results
+
+
+def dead_masks(model: keras.Model, X, name: str, **params) -> list[np.ndarray]:
+    """Per hidden layer, a boolean array (one entry per unit): True where the unit is dead on X
+    in the sense of ``dead_units`` (f'(z) = 0 for every example)."""
+    zs = hidden_outputs(model, X, pre_activation=True)
+    fn = get(name)
+    return [np.all(fn.derivative(z, **_activation_params(model, i, name, params)) == 0, axis=0)
+            for i, z in enumerate(zs, start=1)]
+
+
+class PerEpoch(keras.callbacks.Callback):
+    """Records ``fn(model)`` before training and after every epoch: ``callback.values`` has
+    epochs + 1 entries. E.g. ``PerEpoch(lambda m: dead_masks(m, X, "relu"))``."""
+
+    def __init__(self, fn: Callable[[keras.Model], object]):
+        super().__init__()
+        self.fn = fn
+        self.values: list = []
+
+    def on_train_begin(self, logs=None):
+        self.values = [self.fn(self.model)]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.values.append(self.fn(self.model))
+
+
+@contextmanager
+def activation_layer(name: str, make_layer: Callable[[], keras.layers.Layer]):
+    """Inside ``with activation_layer("relu", make_layer):``, ``build_mlp`` (and so ``train`` and
+    ``compare``) uses ``make_layer()`` wherever it would use ``layers.layer("relu")``, e.g.
+    ``make_layer=lambda: layers.SubgradientReLU(at_zero=1.0)``. ``train("relu", ...)`` still
+    counts dead units with ``actlib.relu.derivative``."""
+    global layer
+    saved = layer
+
+    def replaced(requested, **params):
+        return make_layer() if requested == name else saved(requested, **params)
+
+    layer = replaced
+    try:
+        yield
+    finally:
+        layer = saved
+
+
+def prelu_slopes(model: keras.Model) -> list[np.ndarray]:
+    """The current slopes (alpha) of every ``keras.layers.PReLU`` layer in ``model``, in layer
+    order, each flattened to one value per slope (an empty list if there are none)."""
+    return [keras.ops.convert_to_numpy(lay.alpha).ravel().copy() for lay in model.layers
+            if isinstance(lay, keras.layers.PReLU)]
+
+
+class PReLUSlopes(PerEpoch):
+    """Records every PReLU layer's slopes before training and after every epoch.
+
+    ``callback.values[e][l]`` holds layer l's slopes after epoch e (e = 0: the initial ones);
+    ``callback.mean`` and ``callback.std`` summarise them as arrays of shape
+    (epochs + 1, PReLU layers)."""
+
+    def __init__(self):
+        super().__init__(prelu_slopes)
+
+    def _summary(self, stat) -> np.ndarray:
+        return np.array([[stat(a) for a in epoch] for epoch in self.values], dtype=float)
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self._summary(np.mean)
+
+    @property
+    def std(self) -> np.ndarray:
+        return self._summary(np.std)

@@ -1,3 +1,137 @@
-"""Self-checks for the exercises of the sigmoid notebook."""
+"""Self-checks for 01_sigmoid_vanishing_gradients.ipynb."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import numpy as np
+
+from ..functions import sigmoid, tanh
+from ._core import compare, numerical_derivative, numerical_gradient, rel_error, report
+
+__all__ = ["backprop_sigmoid_net", "sigmoid_derivative", "tanh_derivative"]
+
+# Ordinary inputs, where any correct formula agrees with act.<name>.derivative to ~1e-15, and
+# tails, where a formula that computes 1 - (something that rounds to 1) returns 0.
+_MIDDLE = np.linspace(-10.0, 10.0, 41)
+_SIGMOID_TAILS = np.array([-100.0, -60.0, -40.0, -30.0, 30.0, 40.0, 60.0, 100.0])
+_TANH_TAILS = np.array([-30.0, -20.0, -15.0, 15.0, 20.0, 30.0])
+
+
+def _call(student_fn, *args):
+    with np.errstate(all="ignore"):  # the verdict explains overflow; no warning lines
+        return student_fn(*args)
+
+
+def sigmoid_derivative(student_fn) -> bool | None:
+    """Exercise: ``student_fn(x)`` returns sigma'(x) elementwise, accurate for large |x| too."""
+
+    def judge():
+        ok, msg = compare(_call(student_fn, _MIDDLE.copy()), sigmoid.derivative(_MIDDLE),
+                          rtol=1e-6, atol=0, at=_MIDDLE,
+                          hint="Use sigma'(x) = sigma(x) (1 - sigma(x)), with act.sigmoid for "
+                               "sigma; act.check.numerical_derivative(act.sigmoid, x) shows "
+                               "what the slope should be.")
+        if not ok:
+            return False, msg
+        ok, msg = compare(_call(student_fn, _SIGMOID_TAILS.copy()),
+                          sigmoid.derivative(_SIGMOID_TAILS), rtol=1e-6, atol=0,
+                          at=_SIGMOID_TAILS,
+                          hint="Right for ordinary x, but not in the tails: for large x, "
+                               "sigma(x) rounds to 1.0 and 1 - sigma(x) to 0. Use "
+                               "1 - sigma(x) = sigma(-x), i.e. sigma(x) * sigma(-x).")
+        if not ok:
+            return False, msg
+        return True, ("correct for |x| <= 10 and in the tails (sigma'(40) = "
+                      f"{float(sigmoid.derivative(40.0)):.3g}, not 0).")
+
+    return report("sigmoid_derivative", judge)
+
+
+def tanh_derivative(student_fn) -> bool | None:
+    """Exercise: ``student_fn(x)`` returns tanh'(x) elementwise, accurate for large |x| too."""
+
+    def judge():
+        x = np.linspace(-5.0, 5.0, 41)
+        got = np.asarray(_call(student_fn, x.copy()), dtype=float)
+        if got.shape != x.shape:
+            return False, f"expected shape {x.shape}, got {got.shape}: work elementwise."
+        numeric = numerical_derivative(tanh, x)
+        err = rel_error(got, numeric)
+        if not err < 1e-7:
+            return False, (f"not the slope of tanh: relative error {err:.2g} against "
+                           "act.check.numerical_derivative(act.tanh, x) (want < 1e-7). "
+                           "Hint: tanh(x) = 2 sigma(2x) - 1, so tanh'(x) = 4 sigma'(2x).")
+        ok, msg = compare(_call(student_fn, _TANH_TAILS.copy()), tanh.derivative(_TANH_TAILS),
+                          rtol=1e-6, atol=0, at=_TANH_TAILS,
+                          hint="Right for ordinary x, but 1 - tanh(x)**2 cancels to 0 once "
+                               "tanh(x) rounds to 1 (|x| > 19). Use 4 sigma(2x) sigma(-2x) or "
+                               "1 / cosh(x)**2.")
+        if not ok:
+            return False, msg
+        return True, (f"matches the numerical derivative (relative error {err:.1g}) and stays "
+                      "accurate in the tails.")
+
+    return report("tanh_derivative", judge)
+
+
+def _net_loss(x, y, W1, W2, W3) -> float:
+    h1 = sigmoid(x @ W1)
+    h2 = sigmoid(h1 @ W2)
+    y_hat = sigmoid(h2 @ W3)
+    return 0.5 * float(np.sum((y_hat - y) ** 2))
+
+
+def _net_problem():
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(6, 3))
+    y = rng.uniform(size=(6, 1))
+    Ws = [rng.normal(size=s) for s in ((3, 4), (4, 4), (4, 1))]
+    return x, y, Ws
+
+
+_BACKPROP_HINTS = (
+    "dW1 is wrong while dW2 and dW3 are right: pass the error down once more, "
+    "delta1 = (delta2 @ W2.T) * h1 * (1 - h1), then dW1 = x.T @ delta1.",
+    "dW2 is wrong while dW3 is right: going down a layer, multiply by W3.T and by the slope of "
+    "that layer: delta2 = (delta3 @ W3.T) * h2 * (1 - h2), then dW2 = h1.T @ delta2.",
+    "Start at the top: dL/dy_hat = y_hat - y (prediction minus target), times the slope "
+    "y_hat (1 - y_hat): delta3; then dW3 = h2.T @ delta3. The loss is a sum, not a mean.",
+)
+
+
+def backprop_sigmoid_net(student_fn) -> bool | None:
+    """Exercise: ``student_fn(x, y, W1, W2, W3)`` returns (dW1, dW2, dW3), the gradient of
+    L = 1/2 sum (y_hat - y)^2 for y_hat = sigma(sigma(sigma(x W1) W2) W3)."""
+
+    def judge():
+        x, y, Ws = _net_problem()
+        got = _call(student_fn, x.copy(), y.copy(), *(W.copy() for W in Ws))
+        if not (isinstance(got, (tuple, list)) and len(got) == 3):
+            return False, "return three arrays (dW1, dW2, dW3)."
+        got = [np.asarray(g, dtype=float) for g in got]
+        for i, (g, W) in enumerate(zip(got, Ws, strict=True), start=1):
+            if g.shape != W.shape:
+                return False, (f"dW{i} has shape {g.shape}; a gradient has the shape of its "
+                               f"weights, {W.shape}.")
+        errors, numeric = [], []
+        for i in range(3):
+            def loss_of(Wi, i=i):
+                return _net_loss(x, y, *(Wi if j == i else Ws[j] for j in range(3)))
+
+            numeric.append(numerical_gradient(loss_of, Ws[i]))
+            errors.append(rel_error(got[i], numeric[i]))
+        worst = max(errors)
+        if worst < 1e-6:
+            return True, ("all three gradients match act.check.numerical_gradient (largest "
+                          f"relative error {worst:.1g}).")
+        top_wrong = max(i for i in range(3) if errors[i] >= 1e-6)
+        detail = ", ".join(f"dW{i + 1} {e:.2g}" for i, e in enumerate(errors))
+        hint = _BACKPROP_HINTS[top_wrong]
+        if all(rel_error(-g, n) < 1e-6 for g, n in zip(got, numeric, strict=True)):
+            hint = ("Every sign is flipped: the error term is y_hat - y (prediction minus "
+                    "target), not y - y_hat.")
+        elif all(rel_error(g * len(x), n) < 1e-6 for g, n in zip(got, numeric, strict=True)):
+            hint = f"Every gradient is {len(x)} times too small: the loss is a sum, not a mean."
+        return False, (f"relative errors against the numerical gradient: {detail} (want < 1e-6). "
+                       + hint)
+
+    return report("backprop_sigmoid_net", judge)

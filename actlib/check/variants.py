@@ -1,3 +1,198 @@
-"""Self-checks for the exercises of the variants notebook."""
+"""Self-checks for 03_relu_variants.ipynb."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import numpy as np
+from scipy import integrate
+from scipy.stats import norm
+
+from ..functions import SELU_SCALE, elu, prelu, selu
+from ._core import compare, numerical_derivative, numerical_gradient, rel_error, report
+
+__all__ = ["elu_derivative", "prelu_alpha_gradient", "selu_moments", "xu_slopes"]
+
+
+def _run(student_fn, *args):
+    """The student's answer as a float array (NumPy's overflow warnings silenced: the judge
+    looks at the values and explains them)."""
+    with np.errstate(all="ignore"):
+        got = student_fn(*args)
+    return np.asarray(got, dtype=float)
+
+
+def _close(got, want, rtol=1e-6, atol=1e-9) -> bool:
+    return got.shape == np.shape(want) and bool(np.allclose(got, want, rtol=rtol, atol=atol))
+
+
+# ---------------------------------------------------------------- ELU derivative
+
+# 40 points on [-6, 4]; none is exactly 0, where any value between alpha and 1 is a subgradient.
+_ELU_X = np.linspace(-6.0, 4.0, 40)
+_ELU_ALPHAS = (1.0, 0.5, 2.0)
+
+
+def elu_derivative(student_fn) -> bool | None:
+    """Exercise: ``student_fn(x, alpha)`` is ELU's derivative, elementwise on an array x:
+    1 for x > 0, alpha e^x = f(x) + alpha for x <= 0."""
+
+    def judge():
+        for alpha in _ELU_ALPHAS:
+            x = _ELU_X.copy()
+            got = _run(student_fn, x, alpha)
+            want = elu.derivative(_ELU_X, alpha=alpha)
+            if got.shape != want.shape:
+                return False, (f"expected one slope per element, shape {want.shape}; got shape "
+                               f"{got.shape}. Use np.where(x > 0, ..., ...), not an if.")
+            if _close(got, want):
+                continue
+            neg, pos = _ELU_X <= 0, _ELU_X > 0
+            if alpha != 1 and _close(got, elu.derivative(_ELU_X, alpha=1.0)):
+                return False, (f"with alpha = {alpha:g} your slopes are those of alpha = 1: the "
+                               "negative branch is alpha (e^x - 1), so its slope is alpha e^x.")
+            if _close(got[neg], want[neg]) and _close(got[pos], _ELU_X[pos] + alpha):
+                return False, ("for x <= 0 you are right (f(x) + alpha), but for x > 0 "
+                               "f(x) = x, whose slope is 1, not f(x) + alpha.")
+            if _close(got[neg], elu(_ELU_X[neg], alpha=alpha)):
+                return False, ("for x <= 0 you returned f(x) = alpha (e^x - 1) itself; its "
+                               "derivative is alpha e^x.")
+            if _close(got[neg], np.zeros(int(neg.sum()))):
+                return False, ("your slope is 0 for x <= 0, like ReLU's; ELU's negative branch "
+                               "alpha (e^x - 1) keeps a slope alpha e^x > 0.")
+            ok, msg = compare(got, want, at=_ELU_X,
+                              hint="f'(x) = 1 for x > 0 and alpha e^x for x <= 0.")
+            return False, f"alpha = {alpha:g}: {msg}"
+        # The reference is right too: it agrees with the numerical derivative of act.elu.
+        worst = max(rel_error(elu.derivative(_ELU_X, alpha=a),
+                              numerical_derivative(lambda t, a=a: elu(t, alpha=a), _ELU_X))
+                    for a in _ELU_ALPHAS)
+        return True, (f"matches act.elu.derivative and the numerical derivative of act.elu "
+                      f"(relative error below 1e-6: {worst < 1e-6}) for alpha = 0.5, 1 and 2.")
+
+    return report("elu_derivative", judge)
+
+
+# ---------------------------------------------------------------- PReLU gradient w.r.t. alpha
+
+def _prelu_case():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, 5, 5, 3))  # a batch of 4 images, 5 x 5 pixels, 3 channels
+    alpha = np.array([0.25, 0.1, -0.05])
+    upstream = rng.normal(size=x.shape)  # dE/df for every element
+    return x, alpha, upstream
+
+
+def prelu_alpha_gradient(student_fn) -> bool | None:
+    """Exercise: ``student_fn(x, alpha, upstream)`` returns dE/dalpha, one number per channel
+    (x's last axis), where upstream = dE/df for every element of f = prelu(x, alpha)."""
+
+    def judge():
+        x, alpha, upstream = _prelu_case()
+        got = _run(student_fn, x.copy(), alpha.copy(), upstream.copy())
+        terms = upstream * prelu.derivative_alpha(x, alpha)
+        want = terms.sum(axis=(0, 1, 2))
+        if got.shape != want.shape:
+            return False, (f"expected one number per channel, shape {want.shape}; got shape "
+                           f"{got.shape}. Sum over every axis except the last (the channels).")
+        if _close(got, want):
+            energy = lambda a: np.sum(upstream * prelu(x, alpha=a))  # noqa: E731
+            err = rel_error(want, numerical_gradient(energy, alpha))
+            return True, ("matches the sum of upstream * act.prelu.derivative_alpha per channel "
+                          f"and the numerical gradient (relative error below 1e-7: "
+                          f"{err < 1e-7}).")
+        if _close(got, terms.mean(axis=(0, 1, 2))):
+            return False, ("you averaged; the gradient is the sum over every element that "
+                           "shares the slope (each one adds its own term).")
+        if _close(got, prelu.derivative_alpha(x, alpha).sum(axis=(0, 1, 2))):
+            return False, ("you left out upstream: by the chain rule each element contributes "
+                           "dE/df * df/dalpha.")
+        if _close(got, (upstream * np.where(x > 0, x, 0)).sum(axis=(0, 1, 2))):
+            return False, ("you used the positive inputs; alpha only multiplies the x <= 0 "
+                           "branch, so df/dalpha = x there and 0 for x > 0.")
+        ok, msg = compare(got, want, hint="dE/dalpha_c = sum over batch and pixels of "
+                          "upstream * (x if x <= 0 else 0), channel c.")
+        return False, msg
+
+    return report("prelu_alpha_gradient", judge)
+
+
+# ---------------------------------------------------------------- RReLU: Xu et al.'s slopes
+
+_XU_CASES = ((3.0, 8.0), (2.0, 4.0), (1.5, 10.0))
+
+
+def xu_slopes(student_fn) -> bool | None:
+    """Exercise: ``student_fn(l, u)`` returns (mean training slope, test slope) for Xu et al.'s
+    convention: slope 1/a with a ~ U(l, u) in training, 1/((l + u) / 2) at test time."""
+
+    def judge():
+        for low, up in _XU_CASES:
+            answer = student_fn(low, up)
+            if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+                return False, "return a pair (mean training slope, test slope)."
+            mean_slope, test_slope = (float(v) for v in answer)
+            want_mean = np.log(up / low) / (up - low)  # E[1/a] = int 1/a da / (u - l)
+            want_test = 2 / (low + up)
+            case = f"for (l, u) = ({low:g}, {up:g})"
+            if np.isclose(test_slope, (low + up) / 2):
+                return False, (f"{case} your test slope is the mean of a, (l + u)/2; the slope "
+                               "is its reciprocal.")
+            if not np.isclose(test_slope, want_test, rtol=1e-6):
+                return False, (f"{case} your test slope is {test_slope:.4g}, expected "
+                               f"{want_test:.4g}: x is divided by the mean of a.")
+            if np.isclose(mean_slope, want_test, rtol=1e-4):
+                return False, (f"{case} your mean training slope is 1/E[a], the test slope. The "
+                               "average of 1/a is not 1 over the average of a: average the "
+                               "slopes themselves (sample many a, or integrate 1/a).")
+            if np.isclose(mean_slope, (1 / low + 1 / up) / 2, rtol=1e-4):
+                return False, (f"{case} you averaged the two extreme slopes; 1/a is not "
+                               "uniform (it is denser near 1/u): average 1/a over a ~ U(l, u).")
+            if not np.isclose(mean_slope, want_mean, rtol=2e-3):
+                return False, (f"{case} your mean training slope is {mean_slope:.4g}, expected "
+                               f"{want_mean:.4g}. Hint: E[1/a] = (1/(u - l)) * integral of "
+                               "da/a from l to u, or the mean of 1/a over 10^6 samples.")
+        return True, ("for U(3, 8): mean training slope 0.196, test slope 1/5.5 = 0.182; test "
+                      "time uses a smaller slope than training does on average (Jensen).")
+
+    return report("xu_slopes", judge)
+
+
+# ---------------------------------------------------------------- SELU moments
+
+_SELU_CASES = ((0.0, 1.0), (0.5, 1.5), (-0.3, 0.7), (0.0, 2.0))
+
+
+def _selu_moments(mean, std):
+    pdf = lambda z: norm.pdf(z, mean, std)  # noqa: E731
+    lo, hi = mean - 12 * std, mean + 12 * std
+    m = integrate.quad(lambda z: selu(z) * pdf(z), lo, hi, points=[0.0], limit=200)[0]
+    v = integrate.quad(lambda z: (selu(z) - m) ** 2 * pdf(z), lo, hi, points=[0.0],
+                       limit=200)[0]
+    return m, v
+
+
+def selu_moments(student_fn) -> bool | None:
+    """Exercise: ``student_fn(mean, std)`` returns (E[selu(z)], Var[selu(z)]) for
+    z ~ N(mean, std^2), by Monte Carlo or numerical integration (tolerance 0.01 + 1%)."""
+
+    def judge():
+        for mu, sd in _SELU_CASES:
+            answer = student_fn(mu, sd)
+            if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+                return False, "return a pair (mean, variance)."
+            got = np.array([float(v) for v in answer])
+            want = np.array(_selu_moments(mu, sd))
+            if np.allclose(got, want, rtol=0.01, atol=0.01):
+                continue
+            case = f"for z ~ N({mu:g}, {sd:g}^2)"
+            if np.allclose(got, [want[0], np.sqrt(want[1])], rtol=0.01, atol=0.01):
+                return False, f"{case} you returned the standard deviation; return the variance."
+            if np.allclose(got, want / [SELU_SCALE, SELU_SCALE**2], rtol=0.01, atol=0.01):
+                return False, (f"{case} your numbers are those of ELU with alpha = 1.6733 "
+                               "without the scale lambda = 1.0507: use act.selu.")
+            return False, (f"{case} expected mean {want[0]:.3f}, variance {want[1]:.3f}; got "
+                           f"{got[0]:.3f}, {got[1]:.3f}. Hint: z = mean + std * "
+                           "rng.standard_normal(10**6), then act.selu(z).mean() and .var().")
+        return True, ("N(0, 1) in gives mean 0 and variance 1 out: SELU's fixed point. "
+                      "Variance 4 comes out as 2.94 and 0.25 as 0.33: both move towards 1.")
+
+    return report("selu_moments", judge)

@@ -1,0 +1,181 @@
+"""The instructor's command for the course assignments: a thin wrapper over nbgrader's CLI that
+runs it in the course directory (assignments/) with this environment's nbgrader.
+
+    .venv/bin/python scripts/assignments.py release              # student versions -> release/
+    .venv/bin/python scripts/assignments.py validate NOTEBOOK    # visible tests; exit 1 on failure
+    .venv/bin/python scripts/assignments.py collect              # downloaded/ -> submitted/
+    .venv/bin/python scripts/assignments.py autograde            # grade, with the hidden tests
+    .venv/bin/python scripts/assignments.py export               # grades -> assignments/grades.csv
+    .venv/bin/python scripts/assignments.py feedback             # HTML per student -> feedback/
+    .venv/bin/python scripts/assignments.py scores               # the gradebook as a table
+    .venv/bin/python scripts/assignments.py build                # re-write source/ from the builder
+
+Every command takes ``--course DIR`` (default: this repository's assignments/); release, collect,
+autograde, feedback and scores take assignment ids (default: all). nbgrader is an instructor tool
+(requirements.txt installs it for ``make test``); students need only actlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "assignments"
+
+# What `nbgrader validate` prints; it exits 0 whether or not the tests pass.
+VALIDATE_OK = "Success! Your notebook passes all the tests."
+VALIDATE_PROBLEMS = ("VALIDATION FAILED ON", "HAVE CHANGED!", "nbgrader encountered a fatal error")
+
+
+def _env() -> dict[str, str]:
+    # nbgrader creates gradebook.db by running the `alembic` script: it must be on PATH.
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def nbgrader(course: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+    """Run ``nbgrader *args`` in the course directory (where nbgrader_config.py is)."""
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=_env(),
+                          text=True, capture_output=capture, check=False)
+
+
+def assignment_ids(course: Path, wanted: list[str]) -> list[str]:
+    found = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
+    unknown = sorted(set(wanted) - set(found))
+    if unknown:
+        sys.exit(f"unknown assignment(s) {', '.join(unknown)}; the course has {', '.join(found)}")
+    return wanted or found
+
+
+def _each(course: Path, command: str, ids: list[str], *extra: str) -> int:
+    """Run ``nbgrader command <id> *extra`` for each assignment: all of them in one run (nbgrader
+    takes the pattern "*") unless ids are given."""
+    status = 0
+    for a in assignment_ids(course, ids) if ids else ["*"]:
+        status = nbgrader(course, command, a, *extra).returncode or status
+    return status
+
+
+def release(args) -> int:
+    """nbgrader generate_assignment: the student versions, without solutions or hidden tests."""
+    status = _each(args.course, "generate_assignment", args.assignments, "--force")
+    if not status:
+        print(f"student versions in {args.course / 'release'}")
+    return status
+
+
+def validate_output(output: str) -> bool:
+    """True when ``nbgrader validate``'s output says that the notebook passes."""
+    return VALIDATE_OK in output and not any(p in output for p in VALIDATE_PROBLEMS)
+
+
+def validate(args) -> int:
+    """nbgrader validate, one notebook at a time; exit 1 if any notebook fails its tests."""
+    failed = []
+    for notebook in args.notebooks:
+        run = nbgrader(args.course, "validate", str(Path(notebook).resolve()), capture=True)
+        print(f"== {notebook}\n{run.stdout}", end="")
+        if run.returncode or not validate_output(run.stdout):
+            print(run.stderr[-2000:], file=sys.stderr)
+            failed.append(notebook)
+    if failed:
+        print(f"{len(failed)} of {len(args.notebooks)} notebook(s) failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def collect(args) -> int:
+    """nbgrader zip_collect: downloaded/<assignment>/archive/<student_id>/<notebook>.ipynb (or
+    <student_id>.zip) -> submitted/<student_id>/<assignment>/."""
+    status = 0
+    for a in assignment_ids(args.course, args.assignments):
+        if not (args.course / "downloaded" / a / "archive").is_dir():
+            print(f"{a}: nothing in downloaded/{a}/archive/")
+            continue
+        status = nbgrader(args.course, "zip_collect", a, "--force").returncode or status
+    return status
+
+
+def autograde(args) -> int:
+    """nbgrader autograde: run each submission with the hidden tests restored; scores go to
+    gradebook.db."""
+    extra = ["--force"] + ([f"--student={args.student}"] if args.student else [])
+    return _each(args.course, "autograde", args.assignments, *extra)
+
+
+def export(args) -> int:
+    """nbgrader export: one CSV row per student and assignment."""
+    to = Path(args.to).resolve() if args.to else args.course / "grades.csv"
+    status = nbgrader(args.course, "export", f"--to={to}").returncode
+    if not status:
+        print(f"grades in {to}")
+    return status
+
+
+def feedback(args) -> int:
+    """nbgrader generate_feedback: an HTML page per student and assignment, with every test."""
+    extra = ["--force"] + ([f"--student={args.student}"] if args.student else [])
+    status = _each(args.course, "generate_feedback", args.assignments, *extra)
+    if not status:
+        print(f"feedback in {args.course / 'feedback'}/<student>/<assignment>/")
+    return status
+
+
+def scores(args) -> int:
+    """Print every submission's score from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    db = args.course / "gradebook.db"
+    if not db.exists():
+        sys.exit(f"no gradebook at {db}: run release and autograde first")
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for a in assignment_ids(args.course, args.assignments):
+            for s in gb.assignment_submissions(a):
+                print(f"{a:<18} {s.student_id:<20} {s.score:5.1f} / {s.max_score:g}")
+    return 0
+
+
+def build(args) -> int:
+    """Re-write the source notebooks from assignments/build_sources.py."""
+    return subprocess.run([sys.executable, str(args.course / "build_sources.py"),
+                           "--out", str(args.course / "source")], check=False).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course", type=Path, default=COURSE,
+                        help="the nbgrader course directory (default: %(default)s)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for fn in (release, collect, autograde, feedback, scores):
+        sub = commands.add_parser(fn.__name__, help=fn.__doc__.split("\n")[0])
+        sub.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+        if fn in (autograde, feedback):
+            sub.add_argument("--student", help="only this student")
+        sub.set_defaults(run=fn)
+    sub = commands.add_parser("validate", help=validate.__doc__.split("\n")[0])
+    sub.add_argument("notebooks", nargs="+", help="notebook files")
+    sub.set_defaults(run=validate)
+    sub = commands.add_parser("export", help=export.__doc__.split("\n")[0])
+    sub.add_argument("--to", help="the CSV file to write (default: grades.csv in the course)")
+    sub.set_defaults(run=export)
+    sub = commands.add_parser("build", help=build.__doc__.split("\n")[0])
+    sub.set_defaults(run=build)
+
+    args = parser.parse_args(argv)
+    args.course = args.course.resolve()
+    try:
+        import nbgrader  # noqa: F401
+    except ImportError:
+        sys.exit("nbgrader is not installed in this environment: it is the instructor's tool. "
+                 "Run `make test` once (it installs requirements.txt), or "
+                 f"`{sys.executable} -m pip install nbgrader`.")
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
