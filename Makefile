@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test notebooks clean
+.PHONY: lab test notebooks assignments bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; \
@@ -26,6 +26,14 @@ test: $(STAMP)
 # Re-execute the committed notebooks in place (after editing one): prints time and peak memory.
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py
+
+# The student versions of the graded assignments, into assignments/release/ (see the README).
+assignments: $(STAMP)
+	$(BIN)/python scripts/assignments.py release
+
+# Benchmarks (not part of `make test`): writes benchmarks/results.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-output

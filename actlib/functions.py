@@ -11,11 +11,30 @@ mathematical limit at +-inf.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from scipy.special import erfc, expit
 
 from ._inputs import axis_param, bool_param, real_param, rng_param
 from .activation import Activation
+
+
+@functools.cache
+def _special():
+    import scipy.special  # on first use: it takes longer to import than NumPy itself
+
+    return scipy.special
+
+
+def expit(x):
+    """SciPy's logistic sigmoid ufunc: stable for every input."""
+    return _special().expit(x)
+
+
+def erfc(x):
+    """SciPy's complementary error function ufunc."""
+    return _special().erfc(x)
+
 
 #: SELU's constants (Klambauer et al. 2017, eq. 14), to full double precision.
 SELU_ALPHA = 1.6732632423543772848170429916717

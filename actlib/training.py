@@ -25,6 +25,7 @@ from .layers import keras, layer
 
 __all__ = ["DeadUnits", "PerEpoch", "Result", "activation_layer", "build_mlp", "compare",
            "dead_masks", "dead_units", "gradient_norms", "hidden_outputs", "load_data", "train",
+           "train_together",
            "PReLUSlopes", "prelu_slopes"]
 
 
@@ -88,9 +89,11 @@ def _named(lay, name):
 def hidden_outputs(model: keras.Model, X, pre_activation: bool = False) -> list[np.ndarray]:
     """The output of every hidden layer (``act_i``, or ``dense_i`` with pre_activation=True)."""
     prefix = "dense_" if pre_activation else "act_"
-    names = [lay.name for lay in model.layers if lay.name.startswith(prefix)]
-    probe = keras.Model(model.input, [model.get_layer(n).output for n in names])
-    outs = probe(np.asarray(X, np.float32), training=False)
+    probes = model.__dict__.setdefault("_actlib_probes", {})  # built once per model: ~30 ms
+    if prefix not in probes:
+        names = [lay.name for lay in model.layers if lay.name.startswith(prefix)]
+        probes[prefix] = keras.Model(model.input, [model.get_layer(n).output for n in names])
+    outs = probes[prefix](np.asarray(X, np.float32), training=False)
     return [keras.ops.convert_to_numpy(o) for o in outs]
 
 
@@ -131,15 +134,48 @@ class DeadUnits(keras.callbacks.Callback):
         self.counts.append(dead_units(self.model, self.X, self.name, **self.act_params))
 
 
-def gradient_norms(model: keras.Model, X, y) -> np.ndarray:
-    """Norm of d loss / d kernel for each hidden Dense layer (``dense_1..depth``), on (X, y)."""
+def gradient_norms(model: keras.Model, X, y, loss=None) -> np.ndarray:
+    """Norm of d loss / d kernel for each hidden Dense layer (``dense_1..depth``), on (X, y).
+    ``loss``: a Keras loss; by default the one the model was compiled with."""
     import tensorflow as tf
 
     kernels = [lay.kernel for lay in model.layers if lay.name.startswith("dense_")]
+    loss_fn = model.loss if loss is None else loss
+    loss_fn = keras.losses.get(loss_fn) if isinstance(loss_fn, str) else loss_fn
     with tf.GradientTape() as tape:
-        loss_fn = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
         loss = loss_fn(y, model(np.asarray(X, np.float32), training=False))
     return np.array([float(tf.norm(g)) for g in tape.gradient(loss, kernels)])
+
+
+@dataclass
+class _Task:
+    """The data of an experiment and how to score it (classification or regression)."""
+
+    data: tuple
+    classification: bool
+    n_out: int
+    loss: object
+    metric: str
+
+    @classmethod
+    def make(cls, data, n, seed, output_activation=None, loss=None) -> _Task:
+        _deterministic()
+        split = load_data(data, n=n, seed=seed)
+        y_train = split[2]
+        classification = bool(np.issubdtype(y_train.dtype, np.integer))
+        if classification and output_activation not in (None, "softmax"):
+            raise ValueError(f"train: output_activation must be None (logits) or 'softmax' for "
+                             f"classification, got {output_activation!r}")
+        if loss is None:
+            loss = (keras.losses.SparseCategoricalCrossentropy(
+                        from_logits=output_activation is None) if classification
+                    else keras.losses.MeanSquaredError())
+        n_out = int(y_train.max()) + 1 if classification else 1
+        return cls(split, classification, n_out, loss, "accuracy" if classification else "mae")
+
+
+def _optimizer(name: str, learning_rate: float):
+    return keras.optimizers.get({"class_name": name, "config": {"learning_rate": learning_rate}})
 
 
 @dataclass
@@ -168,24 +204,11 @@ def train(name: str, data="two_spirals", depth: int = 4, width: int = 32, epochs
     ``SparseCategoricalCrossentropy(from_logits=True)``; ``output_activation="softmax"`` outputs
     probabilities and uses ``from_logits=False``. ``loss`` replaces the loss (any Keras loss).
     """
-    _deterministic()
-    X_train, X_test, y_train, y_test = load_data(data, n=n, seed=seed)
-    classification = np.issubdtype(y_train.dtype, np.integer)
-    n_out = int(y_train.max()) + 1 if classification else 1
-    if classification and output_activation not in (None, "softmax"):
-        raise ValueError(f"train: output_activation must be None (logits) or 'softmax' for "
-                         f"classification, got {output_activation!r}")
-    model = build_mlp(name, depth, width, X_train.shape[1], n_out, init, seed,
+    task = _Task.make(data, n, seed, output_activation, loss)
+    X_train, X_test, y_train, y_test = task.data
+    model = build_mlp(name, depth, width, X_train.shape[1], task.n_out, init, seed,
                       output_activation=output_activation, **params)
-    opt = keras.optimizers.get({"class_name": optimizer,
-                                "config": {"learning_rate": learning_rate}})
-    if classification:
-        if loss is None:
-            loss = keras.losses.SparseCategoricalCrossentropy(
-                from_logits=output_activation is None)
-        model.compile(opt, loss, metrics=["accuracy"])
-    else:
-        model.compile(opt, "mse" if loss is None else loss, metrics=["mae"])
+    model.compile(_optimizer(optimizer, learning_rate), task.loss, metrics=[task.metric])
     start = time.perf_counter()
     grads_init = gradient_norms(model, X_train, y_train)
     dead = DeadUnits(X_train, name, **params)
@@ -198,20 +221,42 @@ def train(name: str, data="two_spirals", depth: int = 4, width: int = 32, epochs
                     float(test_metric), float(test_loss), seconds, grads_init, grads_final,
                     np.array(dead.counts), model)
     if verbose:
-        metric = "test acc" if classification else "test mae"
-        print(f"{name:<11} {metric} {result.test_accuracy:.3f}   loss {result.test_loss:.3f}"
-              f"   dead units {int(result.dead_units[-1].sum()):3d}   {seconds:5.1f} s", flush=True)
+        _progress(result, task)
     return result
 
 
+def _progress(result: Result, task: _Task, note: str = "") -> None:
+    metric = "test acc" if task.classification else "test mae"
+    print(f"{result.name:<11} {metric} {result.test_accuracy:.3f}   loss {result.test_loss:.3f}"
+          f"   dead units {int(result.dead_units[-1].sum()):3d}   {result.seconds:.1f} s{note}",
+          flush=True)
+
+
 def compare(names: Sequence[str], data="two_spirals", *, params: Mapping[str, dict] | None = None,
-            on_result: Callable[[Result], None] | None = None, **kwargs) -> dict[str, Result]:
+            on_result: Callable[[Result], None] | None = None, together: bool = True,
+            **kwargs) -> dict[str, Result]:
     """Train the same architecture once per activation in ``names`` on the same data and seed.
 
     Keyword arguments are those of ``train`` (depth, width, epochs, seed, learning_rate,
-    batch_size, init, n, optimizer, verbose); ``params`` maps a name to its activation
-    parameters, e.g. ``{"leaky_relu": {"alpha": 0.2}}``. Returns {name: Result} in order.
+    batch_size, init, n, optimizer, verbose, output_activation, loss); ``params`` maps a name to
+    its activation parameters, e.g. ``{"leaky_relu": {"alpha": 0.2}}``. Returns {name: Result}
+    in order.
+
+    ``together=True`` (the default) trains all the networks side by side inside one Keras model
+    (see ``train_together``): one traced training step instead of one per network, several
+    times faster for small networks, same results up to training noise. With ``callbacks`` (they
+    observe one model) or ``together=False`` each network gets its own ``train`` call.
     """
+    names = list(names)
+    if len(set(names)) != len(names):
+        raise ValueError(f"compare: each activation once, got {names}")
+    if together and len(names) > 1 and not kwargs.get("callbacks"):
+        kwargs.pop("callbacks", None)
+        results = train_together(names, data, params=params, **kwargs)
+        for result in results.values():
+            if on_result is not None:
+                on_result(result)
+        return results
     results = {}
     for name in names:
         results[name] = train(name, data, **kwargs, **(params or {}).get(name, {}))
@@ -291,3 +336,68 @@ class PReLUSlopes(PerEpoch):
     @property
     def std(self) -> np.ndarray:
         return self._summary(np.std)
+
+
+class _EachModel(keras.callbacks.Callback):
+    """Runs ``fn()`` before training and after every epoch, collecting what it returns."""
+
+    def __init__(self, fn: Callable[[], object]):
+        super().__init__()
+        self.fn, self.values = fn, []
+
+    def on_train_begin(self, logs=None):
+        self.values = [self.fn()]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.values.append(self.fn())
+
+
+def train_together(names: Sequence[str], data="two_spirals", *,
+                   params: Mapping[str, dict] | None = None, depth: int = 4, width: int = 32,
+                   epochs: int = 30, seed: int = 0, learning_rate: float = 0.01,
+                   batch_size: int = 64, init: str | Mapping[str, str] = "glorot_uniform",
+                   n: int = 2000, optimizer: str = "adam", verbose: bool = True,
+                   output_activation: str | None = None, loss=None) -> dict[str, Result]:
+    """Train one network per activation side by side in a single Keras model.
+
+    Each network is built exactly as ``train`` builds it (``build_mlp`` after
+    ``set_random_seed(seed)``: the same initial weights), and they share only the input. The
+    model's loss is the sum of the networks' losses; as no weight is shared, each network gets
+    exactly the gradient of its own loss, and Adam's per-weight state keeps them independent.
+    What is saved is the tracing: Keras traces one training step for all of them instead of one
+    per network, and runs one step per batch. Each Result's ``model`` is that network alone
+    (trained, with the usual layer names); its ``seconds`` is its share of the total time.
+    """
+    params = dict(params or {})
+    task = _Task.make(data, n, seed, output_activation, loss)
+    X_train, X_test, y_train, y_test = task.data
+    nets = [build_mlp(name, depth, width, X_train.shape[1], task.n_out, init, seed,
+                      output_activation=output_activation, **params.get(name, {}))
+            for name in names]
+    inputs = keras.Input((X_train.shape[1],))
+    together = keras.Model(inputs, [net(inputs) for net in nets], name="together")
+    k = len(nets)
+    together.compile(_optimizer(optimizer, learning_rate), loss=[task.loss] * k,
+                     metrics=[[task.metric]] * k)
+    start = time.perf_counter()
+    grads_init = [gradient_norms(net, X_train, y_train, task.loss) for net in nets]
+    dead = _EachModel(lambda: [dead_units(net, X_train, name, **params.get(name, {}))
+                               for net, name in zip(nets, names, strict=True)])
+    fit = together.fit(X_train, [y_train] * k, epochs=epochs, batch_size=batch_size, verbose=0,
+                       validation_data=(X_test, [y_test] * k), callbacks=[dead])
+    grads_final = [gradient_norms(net, X_train, y_train, task.loss) for net in nets]
+    scores = together.evaluate(X_test, [y_test] * k, verbose=0, return_dict=True)
+    seconds = (time.perf_counter() - start) / k
+    results = {}
+    for i, (name, net) in enumerate(zip(names, nets, strict=True)):
+        output = together.output_names[i] if hasattr(together, "output_names") else net.name
+        history = {}
+        for key in ("loss", task.metric):
+            history[key] = [float(v) for v in fit.history[f"{output}_{key}"]]
+            history[f"val_{key}"] = [float(v) for v in fit.history[f"val_{output}_{key}"]]
+        results[name] = Result(name, history, float(scores[f"{output}_{task.metric}"]),
+                               float(scores[f"{output}_loss"]), seconds, grads_init[i],
+                               grads_final[i], np.array([d[i] for d in dead.values]), net)
+        if verbose:
+            _progress(results[name], task, " (share of a joint run)" if i == 0 else "")
+    return results

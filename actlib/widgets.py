@@ -33,6 +33,9 @@ SLIDERS = {
 }
 
 
+_LABELS = {"description_width": "initial"}  # labels in full ("weight scale", not "weight sc...")
+
+
 def _show(fig) -> None:
     from IPython.display import display
 
@@ -65,7 +68,7 @@ def explorer_figure(name: str = "relu", compare: str | None = None, **params):
     """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure."""
     if name == "rrelu" and params.get("lower", 0) > params.get("upper", 1):
         params["upper"] = params["lower"]  # a slider pair can cross; the picture should not break
-    fig, ax = plots.subplots(width=6.5, height=3.8)
+    fig, ax = plots.subplots(width=6.5, height=3.8, fast=True)
     plots.plot_activation(name, ax=ax, **params)
     if compare and compare != "(none)":
         plots.plot_activation(compare, ax=ax, color="tab:orange")
@@ -76,13 +79,14 @@ def explorer_figure(name: str = "relu", compare: str | None = None, **params):
 
 def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Widget:
     """Choose any activation, move its parameters, see f and f' (and optionally a second one)."""
-    choice = W.Dropdown(options=NAMES, value=get(name).name, description="activation")
+    choice = W.Dropdown(options=NAMES, value=get(name).name, description="activation",
+                        style=_LABELS)
     other = W.Dropdown(options=("(none)", *NAMES), value=compare or "(none)",
-                       description="compare with")
+                       description="compare with", style=_LABELS)
     sliders = {(n, p): W.FloatSlider(value=get(n).defaults[p], min=lo, max=hi, step=step,
-                                     description=p, continuous_update=False)
+                                     description=p, style=_LABELS, continuous_update=False)
                for (n, p), (lo, hi, step) in SLIDERS.items()}
-    approximate = W.Checkbox(value=False, description="tanh approximation")
+    approximate = W.Checkbox(value=False, description="tanh approximation", style=_LABELS)
     box = W.VBox()
 
     def draw(activation, compare_with, **_):
@@ -116,8 +120,8 @@ def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_sc
     """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``),
     with the per-layer shrink factor (geometric mean of norm[l] / norm[l + 1]) in the title."""
     norms = deepnet.gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
-                                   seed=seed)
-    fig, ax = plots.subplots(width=6.5, height=3.8)
+                                   n=128, seed=seed)
+    fig, ax = plots.subplots(width=6.5, height=3.8, fast=True)
     shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
     plots.plot_layer_values({f"{activation}, weight scale {weight_scale:g}": shown}, ax=ax,
                             title="", ylabel="‖dL/dW‖ at layer")
@@ -140,11 +144,13 @@ def gradient_flow() -> W.Widget:
     """Depth, weight scale and activation -> gradient norm per layer of a random deep net."""
     controls = {
         "activation": W.Dropdown(options=[n for n in NAMES if n != "softmax"], value="sigmoid",
-                                 description="activation"),
+                                 description="activation", style=_LABELS),
         "depth": W.IntSlider(value=20, min=2, max=GRADIENT_FLOW_MAX_DEPTH, description="depth",
+                             style=_LABELS,
                              continuous_update=False),
         "weight_scale": W.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05,
-                                         description="weight scale", continuous_update=False),
+                                         description="weight scale", style=_LABELS,
+                                         continuous_update=False),
     }
     redraw = _Redraw(controls, gradient_flow_figure)
     redraw()
@@ -168,13 +174,15 @@ SELF_NORM_SETUPS = {
 def self_normalisation_figure(setups: Sequence[str] = ("SELU, lecun_normal",
                                                       "SELU, glorot_uniform",
                                                       "ReLU, he_normal"),
-                              depth: int = 50, width: int = 128, seed: int = 0):
-    """Mean and standard deviation of the activations after each layer, for each setup."""
-    fig, (ax_mean, ax_std) = plots.subplots(2, width=4.6, height=3.6)
+                              depth: int = 50, width: int = 64, seed: int = 0):
+    """Mean and standard deviation of the activations after each layer, for each setup
+    (256 examples: 16,384 values per layer, enough for two decimals)."""
+    fig, (ax_mean, ax_std) = plots.subplots(2, width=4.6, height=3.6, fast=True)
     means, stds = {}, {}
     for label in setups:
         name, init = SELF_NORM_SETUPS[label]
-        means[label], stds[label] = deepnet.activation_stats(name, depth, width, init, seed=seed)
+        means[label], stds[label] = deepnet.activation_stats(name, depth, width, init, n=256,
+                                                             seed=seed)
     plots.plot_layer_values(means, ax=ax_mean, ylabel="mean of activations", log=False,
                             title="mean per layer (SELU's target: 0)")
     plots.plot_layer_values(stds, ax=ax_std, ylabel="std of activations", log=True,
@@ -188,8 +196,8 @@ def self_normalisation() -> W.Widget:
         "setups": W.SelectMultiple(options=list(SELF_NORM_SETUPS),
                                    value=("SELU, lecun_normal", "SELU, random_normal(0.05)",
                                           "ReLU, he_normal"),
-                                   description="setups", rows=len(SELF_NORM_SETUPS)),
-        "depth": W.IntSlider(value=50, min=1, max=100, description="depth",
+                                   description="setups", style=_LABELS, rows=len(SELF_NORM_SETUPS)),
+        "depth": W.IntSlider(value=50, min=1, max=100, description="depth", style=_LABELS,
                              continuous_update=False),
     }
     redraw = _Redraw(controls, self_normalisation_figure)
@@ -204,16 +212,17 @@ TEMPERATURE_MIN = 0.05
 
 def temperature_figure(logits: Sequence[float] = (3.0, 0.7, 0.5), temperature: float = 1.0):
     """Bars of softmax(logits / T)."""
-    fig, ax = plots.subplots(width=5.5, height=3.4)
+    fig, ax = plots.subplots(width=5.5, height=3.4, fast=True)
     plots.plot_softmax(logits, max(temperature, TEMPERATURE_MIN), ax=ax)
     return fig
 
 
 def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
     """Edit the logits (comma-separated) and the temperature; see the probabilities."""
-    text = W.Text(value=", ".join(f"{v:g}" for v in logits), description="logits")
+    text = W.Text(value=", ".join(f"{v:g}" for v in logits), description="logits", style=_LABELS)
     temp = W.FloatLogSlider(value=1.0, base=10, min=np.log10(TEMPERATURE_MIN), max=1.3,
-                            step=0.02, description="temperature", continuous_update=False)
+                            step=0.02, description="temperature", style=_LABELS,
+                            continuous_update=False)
     message = W.Label()
 
     def draw(logits_text, temperature):

@@ -18,6 +18,7 @@ answers, autogrades them with nbgrader and checks the exact scores.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from textwrap import dedent
@@ -25,10 +26,6 @@ from textwrap import dedent
 import nbformat
 
 HERE = Path(__file__).resolve().parent
-
-#: What the first cell installs where actlib is missing (Colab): the package only, since Colab
-#: already has NumPy, SciPy, Matplotlib and Keras.
-ACTLIB_PIP = "actlib @ git+https://github.com/actlib/actlib-notebooks"
 
 
 @dataclass
@@ -150,8 +147,9 @@ SIGMOID = Assignment(
                 finally:
                     del act.sigmoid.derivative
                 want = act.sigmoid.derivative(x)
-                np.testing.assert_allclose(got, want, rtol=1e-6, atol=0)
-                np.testing.assert_allclose(got_2d, want.reshape(3, 3), rtol=1e-6, atol=0)
+                np.testing.assert_allclose(got, want, rtol=1e-6, atol=0, err_msg="the tails")
+                np.testing.assert_allclose(got_2d, want.reshape(3, 3), rtol=1e-6, atol=0,
+                                           err_msg="a 2-D input")
                 """),
             hidden_points=2,
         ),
@@ -378,8 +376,10 @@ RELU = Assignment(
                     got_2d = relu_derivative(x.reshape(2, 3))
                 finally:
                     del act.relu.derivative
-                np.testing.assert_array_equal(got, act.relu.derivative(x))
-                np.testing.assert_array_equal(got_2d, act.relu.derivative(x.reshape(2, 3)))
+                np.testing.assert_array_equal(got, act.relu.derivative(x),
+                                              err_msg="relu'(x) for x near and at 0")
+                np.testing.assert_array_equal(got_2d, act.relu.derivative(x.reshape(2, 3)),
+                                              err_msg="a 2-D input")
                 """),
             hidden_points=2,
         ),
@@ -488,10 +488,11 @@ RELU = Assignment(
                         "against act.relu.derivative.",
             hidden=_d("""
                 Z = np.array([[0.0, 1.0, -1.0], [0.0, -2.0, 0.0]])
-                assert list(dead_units(Z)) == [True, False, True]
+                got = list(dead_units(Z))
+                assert got == [True, False, True], f"z = 0 on every example is dead too: {got}"
                 Z = np.random.default_rng(3).normal(size=(50, 8)) - np.arange(8)
                 want = np.all(act.relu.derivative(Z) == 0, axis=0)
-                np.testing.assert_array_equal(dead_units(Z), want)
+                np.testing.assert_array_equal(dead_units(Z), want, err_msg="a random layer")
                 """),
             hidden_points=1,
         ),
@@ -548,21 +549,21 @@ RELU = Assignment(
                     assert len(results[lr].history["loss"]) == 5, "train for 5 epochs"
                     assert len(dead[lr]) == 3, "one count per hidden layer"
                     assert all(0 <= int(d) <= 16 for d in dead[lr]), "16 units per layer"
-                print(f"dead units per layer: lr = 0.001: {dead[0.001]}; lr = 0.3: {dead[0.3]}")
+                print(f"✅ dead units per layer: lr = 0.001: {dead[0.001]}; lr = 0.3: {dead[0.3]}")
                 """),
             hidden_note="each model was trained with its learning rate and the asked shape, your "
                         "counts equal actlib's (training.dead_units), and lr = 0.3 leaves at "
                         "least 10 more dead units than lr = 0.001.",
             hidden=_d("""
+                models = {lr: results[lr].model for lr in (0.001, 0.3)}  # (before Keras loads)
                 X_check = act.training.load_data("two_spirals", n=400, seed=0)[0]
-                for lr in (0.001, 0.3):
-                    model = results[lr].model
+                for lr, model in models.items():
                     assert np.isclose(float(model.optimizer.learning_rate), lr), "learning rate"
                     widths = [lay.units for lay in model.layers if lay.name.startswith("dense_")]
                     assert widths == [16, 16, 16], f"hidden layers {widths}"
                     want = act.training.dead_units(model, X_check, "relu").tolist()
                     assert [int(d) for d in dead[lr]] == want, f"lr {lr}: {dead[lr]} vs {want}"
-                assert sum(dead[0.3]) >= sum(dead[0.001]) + 10
+                assert sum(dead[0.3]) >= sum(dead[0.001]) + 10, "lr = 0.3 should kill more units"
                 """),
             hidden_points=1,
         ),
@@ -635,10 +636,11 @@ VARIANTS = Assignment(
                         got = leaky_relu_derivative(x, alpha=alpha)
                     finally:
                         del act.leaky_relu.derivative
-                    np.testing.assert_allclose(got, act.leaky_relu.derivative(x, alpha=alpha))
+                    np.testing.assert_allclose(got, act.leaky_relu.derivative(x, alpha=alpha),
+                                               err_msg=f"alpha = {alpha}")
                     numeric = act.check.numerical_derivative(
                         lambda t, a=alpha: act.leaky_relu(t, alpha=a), x[[0, 1, 5]])
-                    np.testing.assert_allclose(got[[0, 1, 5]], numeric)
+                    np.testing.assert_allclose(got[[0, 1, 5]], numeric, err_msg=f"alpha = {alpha}")
                 """),
             hidden_points=2,
         ),
@@ -692,11 +694,12 @@ VARIANTS = Assignment(
                         got = elu_derivative(x, alpha=alpha)
                     finally:
                         del act.elu.derivative
-                    np.testing.assert_allclose(got, act.elu.derivative(x, alpha=alpha), rtol=1e-9)
-                    smooth = x[1:4]
+                    np.testing.assert_allclose(got, act.elu.derivative(x, alpha=alpha), rtol=1e-9,
+                                               err_msg=f"alpha = {alpha}")
                     numeric = act.check.numerical_derivative(
-                        lambda t, a=alpha: act.elu(t, alpha=a), smooth)
-                    assert act.check.rel_error(got[1:4], numeric) < 1e-7
+                        lambda t, a=alpha: act.elu(t, alpha=a), x[1:4])
+                    err = act.check.rel_error(got[1:4], numeric)
+                    assert err < 1e-7, f"alpha = {alpha}: relative error {err:.1e}"
                 """),
             hidden_points=2,
         ),
@@ -748,10 +751,11 @@ VARIANTS = Assignment(
                 upstream = rng.normal(size=x.shape)
                 got = prelu_alpha_grad(x, alpha, upstream)
                 want = np.sum(upstream * act.prelu.derivative_alpha(x, alpha), axis=(0, 1, 2))
-                np.testing.assert_allclose(got, want, rtol=1e-9)
+                np.testing.assert_allclose(got, want, rtol=1e-9, err_msg="a batch of images")
                 numeric = act.check.numerical_gradient(
                     lambda a: np.sum(upstream * act.prelu(x, alpha=a)), alpha)
-                assert act.check.rel_error(got, numeric) < 1e-7
+                err = act.check.rel_error(got, numeric)
+                assert err < 1e-7, f"relative error {err:.1e} against the numerical gradient"
                 """),
             hidden_points=1,
         ),
@@ -815,8 +819,9 @@ VARIANTS = Assignment(
                 numeric = act.check.numerical_gradient(
                     lambda a: np.mean((act.prelu(x, alpha=a) - y) ** 2), np.zeros(4))
                 np.testing.assert_allclose(fit_alpha(x, y, steps=1, lr=0.5), -0.5 * numeric,
-                                           rtol=1e-6)
-                np.testing.assert_allclose(fit_alpha(x, y, steps=200), secret, atol=1e-6)
+                                           rtol=1e-6, err_msg="one step of lr = 0.5")
+                np.testing.assert_allclose(fit_alpha(x, y, steps=200), secret, atol=1e-6,
+                                           err_msg="200 steps")
                 """),
             hidden_points=1,
         ),
@@ -892,8 +897,10 @@ SOFTMAX = Assignment(
                     got = softmax(np.array([1000.0, 0.0]))
                     Z = np.array([[1000.0, 999.0, 0.0], [-1000.0, -1001.0, -1002.0]])
                     got_2d = softmax(Z)
-                np.testing.assert_allclose(got, [1.0, 0.0], atol=1e-12)
-                np.testing.assert_allclose(got_2d, act.softmax(Z), rtol=1e-9)
+                np.testing.assert_allclose(got, [1.0, 0.0], atol=1e-12,
+                                           err_msg="softmax([1000, 0])")
+                np.testing.assert_allclose(got_2d, act.softmax(Z), rtol=1e-9,
+                                           err_msg="large logits")
                 """),
             hidden_points=2,
         ),
@@ -953,7 +960,8 @@ SOFTMAX = Assignment(
                             got = softmax_jacobian(z)
                     finally:
                         del act.softmax.jacobian
-                    np.testing.assert_allclose(got, act.softmax.jacobian(z), rtol=1e-7, atol=1e-12)
+                    np.testing.assert_allclose(got, act.softmax.jacobian(z), rtol=1e-7, atol=1e-12,
+                                               err_msg=f"z = {z}")
                 """),
             hidden_points=2,
         ),
@@ -966,10 +974,11 @@ SOFTMAX = Assignment(
 
                 $$L = -\frac1n \sum_{r=1}^{n} \log \operatorname{softmax}(Z_r)_{y_r}.$$
 
-                Through the Jacobian of task 2 its gradient simplifies to
-                $\partial L/\partial Z = (P - Y)/n$, with $P$ the softmax of each row and $Y$ the
-                one-hot labels. Write `crossentropy_grad(Z, y)` returning $\partial L/\partial Z$.
-                It must stay finite for confident logits such as `[1000, 0, -1000]`.
+                For one example with logits $z$ and label $y$, the chain rule through the Jacobian
+                of task 2 collapses to $\partial(-\log p_y)/\partial z = p - \text{onehot}(y)$.
+                Write `crossentropy_grad(Z, y)` returning $\partial L/\partial Z$ for the whole
+                batch (mind the mean). It must stay finite for confident logits such as
+                `[1000, 0, -1000]`.
                 """),
             solution=_d("""
                 def crossentropy_grad(Z, y):
@@ -1013,7 +1022,8 @@ SOFTMAX = Assignment(
                 assert err < 1e-7, f"batch of 4: relative error {err:.1e}"
                 with np.errstate(all="ignore"):
                     got = crossentropy_grad(np.array([[1000.0, 0.0, -1000.0]]), np.array([2]))
-                np.testing.assert_allclose(got, [[1.0, 0.0, -1.0]], atol=1e-12)
+                np.testing.assert_allclose(got, [[1.0, 0.0, -1.0]], atol=1e-12,
+                                           err_msg="logits [1000, 0, -1000], label 2")
                 """),
             hidden_points=1,
         ),
@@ -1080,10 +1090,11 @@ SOFTMAX = Assignment(
                 W0, b0 = np.zeros((2, 3)), np.zeros(3)
                 gW = act.check.numerical_gradient(lambda v: xent(X2 @ v + b0, y2), W0)
                 gb = act.check.numerical_gradient(lambda v: xent(X2 @ W0 + v, y2), b0)
-                np.testing.assert_allclose(W, -gW, rtol=1e-6, atol=1e-9)
-                np.testing.assert_allclose(b, -gb, rtol=1e-6, atol=1e-9)
+                np.testing.assert_allclose(W, -gW, rtol=1e-6, atol=1e-9, err_msg="W after one step")
+                np.testing.assert_allclose(b, -gb, rtol=1e-6, atol=1e-9, err_msg="b after one step")
                 W, b = train_softmax(X2, y2)
-                assert np.mean(np.argmax(X2 @ W + b, axis=1) == y2) >= 0.9
+                accuracy = np.mean(np.argmax(X2 @ W + b, axis=1) == y2)
+                assert accuracy >= 0.9, f"training accuracy {accuracy:.2f} after 200 steps"
                 """),
             hidden_points=1,
         ),
@@ -1128,22 +1139,22 @@ def _intro(a: Assignment) -> str:
             "replace that line with your code. Run the test cell below it: it prints ✅, or stops "
             "with an `AssertionError` that says what is wrong. A second test cell holds hidden "
             "tests that run only when your notebook is graded; its comment says what they check. "
-            "Use NumPy and `actlib` (`act`); do not edit or delete the test cells.\n\n"
+            "Use NumPy and `actlib` (`act`); do not edit or delete the test cells. It runs "
+            "wherever the lessons run: locally (`make lab`), on Binder, and on Colab, where "
+            "the first cell installs actlib.\n\n"
             f"| task | what | points |\n|---|---|---|\n{rows}\n| | **total** | "
             f"**{a.points}** |")
 
 
-SETUP = f"""\
-# Plumbing: where actlib is missing (Colab), install it from GitHub first.
-import importlib
-import importlib.util
-import subprocess
-import sys
+def install_cell() -> str:
+    """The lessons' Colab install cell, from scripts/launch_links.py: installs actlib on Colab
+    (from the repository in pyproject.toml), does nothing elsewhere."""
+    spec = importlib.util.spec_from_file_location("launch_links",
+                                                  HERE.parent / "scripts" / "launch_links.py")
+    links = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(links)
+    return links.install_cell_source(links.repository_url(HERE.parent / "pyproject.toml"))
 
-if importlib.util.find_spec("actlib") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "{ACTLIB_PIP}"], check=True)
-    importlib.invalidate_caches()"""
 
 IMPORTS = """\
 import numpy as np
@@ -1179,7 +1190,8 @@ def _wrap_comment(text: str, width: int = 99) -> str:
 
 
 def notebook(a: Assignment):
-    cells = [_markdown("intro", _intro(a)), _code("setup", SETUP), _code("imports", IMPORTS)]
+    cells = [_markdown("intro", _intro(a)), _code("colab_install", install_cell()),
+             _code("imports", IMPORTS)]
     for i, t in enumerate(a.tasks, 1):
         cells.append(_markdown(f"task{i}", f"## Task {i} · {t.title} ({t.points} points)\n\n"
                                            f"{t.text}"))

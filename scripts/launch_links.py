@@ -109,6 +109,7 @@ def readme_block(url: str, notebooks: list[Path]) -> str:
         " edit there, then run the script -->",
         f"[![Launch on Binder]({BINDER_BADGE})]({binder_url(url, first)})"
         " opens JupyterLab on the first lesson, everything installed.",
+        "",
         "Or open one lesson in Google Colab (its first cell installs actlib there):",
         "",
     ]

@@ -14,6 +14,7 @@ from ._core import (  # noqa: F401  (re-exported)
     rel_error,
     report,
 )
+from .choosing import *  # noqa: F403
 from .modern import *  # noqa: F403
 from .relu import *  # noqa: F403
 from .sigmoid import *  # noqa: F403

@@ -1,0 +1,179 @@
+"""`make bench`: measure what a student waits for, and write benchmarks/results.md.
+
+    .venv/bin/python benchmarks/run_all.py [--skip-notebooks] [--n 10000000]
+
+1. each notebook's Run-All wall time and its kernel's peak memory;
+2. `import actlib` time, and that it imports no TensorFlow;
+3. every activation's forward and derivative throughput on 10^7 float32 values next to the
+   fastest well-known implementation (bench_activations.py);
+4. each widget callback's median redraw time (figure drawn and rendered to PNG, as inline does);
+5. the comparison runner (8 activations trained together) against 8 plain `model.fit` calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts")]
+
+TARGETS = {"notebook_s": 45, "notebook_mb": 900, "widget_ms": 100, "import_s": 0.3,
+           "throughput_ratio": 2.0, "runner_speedup": 2.5}
+RUNNER_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu")
+
+
+def notebooks() -> list[str]:
+    import run_notebooks
+
+    lines = ["| notebook | Run-All (s) | kernel peak (MB) | target met |", "|---|---:|---:|---|"]
+    total = 0.0
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        seconds, peak, _ = run_notebooks.run(path, write=False)
+        total += seconds
+        ok = seconds <= TARGETS["notebook_s"] and peak <= TARGETS["notebook_mb"]
+        lines.append(f"| {path.name} | {seconds:.1f} | {peak:.0f} | {'yes' if ok else 'NO'} |")
+        print(lines[-1], flush=True)
+    lines.append(f"| all | {total:.1f} | | |")
+    return lines
+
+
+def import_time(repeat: int = 5) -> list[str]:
+    code = ("import sys, time; t = time.perf_counter(); import actlib; "
+            "print(time.perf_counter() - t, 'tensorflow' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(repeat)]
+    seconds = statistics.median(float(r[0]) for r in runs)
+    tf_loaded = any(r[1] == "True" for r in runs)
+    return [f"`import actlib`: median {seconds:.3f} s over {repeat} fresh processes "
+            f"(target < {TARGETS['import_s']} s); imports TensorFlow: {tf_loaded}."]
+
+
+def throughput(n: int) -> list[str]:
+    import bench_activations
+
+    rows = bench_activations.measure(n, repeat=5)
+    worst = max(max(r["f"] / r["f_ref"], r["df"] / r["df_ref"]) for r in rows)
+    return [bench_activations.markdown(rows, n), "",
+            f"Worst ratio: {worst:.2f} (target <= {TARGETS['throughput_ratio']})."]
+
+
+def _render_ms(draw, repeat: int = 7) -> float:
+    import matplotlib.pyplot as plt
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fig = draw()
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def widget_callbacks() -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from actlib import widgets
+
+    cases = {
+        "activation explorer: elu": lambda: widgets.explorer_figure("elu", alpha=1.0),
+        "activation explorer: gelu vs silu": lambda: widgets.explorer_figure("gelu", "silu"),
+        "gradient flow: sigmoid, depth 20": lambda: widgets.gradient_flow_figure("sigmoid", 20),
+        "gradient flow: relu, depth 50": lambda: widgets.gradient_flow_figure(
+            "relu", widgets.GRADIENT_FLOW_MAX_DEPTH),
+        "self-normalisation: 3 setups, 50 layers": widgets.self_normalisation_figure,
+        "self-normalisation: 7 setups, 100 layers": lambda: widgets.self_normalisation_figure(
+            tuple(widgets.SELF_NORM_SETUPS), depth=100),
+        "softmax temperature": lambda: widgets.temperature_figure([3, 0.7, 0.5], 0.5),
+    }
+    lines = ["| widget callback | median redraw (ms) | target met |", "|---|---:|---|"]
+    for label, draw in cases.items():
+        ms = _render_ms(draw)
+        lines.append(f"| {label} | {ms:.0f} | {'yes' if ms < TARGETS['widget_ms'] else 'NO'} |")
+    return lines
+
+
+def runner() -> list[str]:
+    from actlib import training
+
+    setup = {"depth": 8, "width": 32, "epochs": 20, "n": 2000, "seed": 0, "batch_size": 64}
+    start = time.perf_counter()
+    together = training.compare(list(RUNNER_NAMES), "two_spirals", verbose=False, **setup)
+    t_runner = time.perf_counter() - start
+
+    keras = training.keras
+    task = training._Task.make("two_spirals", setup["n"], setup["seed"])
+    X_train, X_test, y_train, y_test = task.data
+    plain = {}
+    start = time.perf_counter()
+    for name in RUNNER_NAMES:
+        model = training.build_mlp(name, setup["depth"], setup["width"], seed=setup["seed"])
+        model.compile(keras.optimizers.Adam(0.01), task.loss, metrics=["accuracy"])
+        model.fit(X_train, y_train, epochs=setup["epochs"], batch_size=setup["batch_size"],
+                  verbose=0)
+        plain[name] = model.evaluate(X_test, y_test, verbose=0)[1]
+    t_plain = time.perf_counter() - start
+    speedup = t_plain / t_runner
+    lines = ["8 activations, 8 hidden layers of 32 units, 2,000 points, 20 epochs, seed 0. "
+             "The runner also measures gradient norms, dead units every epoch and validation "
+             "loss; the plain calls do not.", "",
+             "| | wall time (s) |", "|---|---:|",
+             f"| actlib runner (`training.compare`, trained together) | {t_runner:.1f} |",
+             f"| 8 plain `build_mlp` + `model.fit` calls | {t_plain:.1f} |",
+             f"| speed-up (target >= {TARGETS['runner_speedup']}) | {speedup:.2f} |", "",
+             "| activation | test accuracy, runner | test accuracy, plain fit |", "|---|---:|---:|"]
+    for name in RUNNER_NAMES:
+        lines.append(f"| {name} | {together[name].test_accuracy:.3f} | {plain[name]:.3f} |")
+    return lines
+
+
+def header() -> list[str]:
+    import keras
+    import numpy
+    import tensorflow
+
+    import actlib
+
+    return [
+        "# Benchmarks", "",
+        f"Written by `make bench` (`benchmarks/run_all.py`) on "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}.", "",
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}. Versions: actlib {actlib.__version__}, NumPy "
+        f"{numpy.__version__}, TensorFlow {tensorflow.__version__}, Keras {keras.__version__}.",
+        "Wall times depend on what else the machine is doing; run it on an idle machine.", ""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--n", type=int, default=10_000_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args()
+    sections = [("Import", import_time), ("Widget callbacks", widget_callbacks),
+                ("Activation throughput", lambda: throughput(args.n)),
+                ("Comparison runner", runner)]
+    if not args.skip_notebooks:
+        sections.insert(0, ("Notebooks: Run-All time and kernel peak memory", notebooks))
+    lines = header()
+    for title, fn in sections:
+        print(f"== {title}", flush=True)
+        body = fn()
+        print("\n".join(body), flush=True)
+        lines += [f"## {title}", "", *body, ""]
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
