@@ -352,52 +352,168 @@ class _EachModel(keras.callbacks.Callback):
         self.values.append(self.fn())
 
 
+# The k networks of ``train_together`` live in one model as stacked weights: one (k, in, out)
+# kernel per layer instead of k kernels, so a training step runs a few ops per layer instead of a
+# few per layer and network. Small networks are dominated by that per-op overhead.
+
+class _Copies(keras.layers.Layer):
+    """(batch, features) -> (k, batch, features): the same input for each network."""
+
+    def __init__(self, k: int, **kwargs):
+        super().__init__(**kwargs)
+        self.k = k
+
+    def call(self, x):
+        return keras.ops.repeat(keras.ops.expand_dims(x, 0), self.k, axis=0)
+
+
+class _StackedDense(keras.layers.Layer):
+    """k dense layers at once: (k, batch, in) -> (k, batch, out), from k Keras Dense layers."""
+
+    def __init__(self, dense_layers: Sequence, **kwargs):
+        super().__init__(**kwargs)
+        kernel = np.stack([keras.ops.convert_to_numpy(d.kernel) for d in dense_layers])
+        bias = np.stack([keras.ops.convert_to_numpy(d.bias) for d in dense_layers])[:, None, :]
+        self.kernel = self.add_weight(shape=kernel.shape, name="kernel",
+                                      initializer=keras.initializers.Constant(kernel))
+        self.bias = self.add_weight(shape=bias.shape, name="bias",
+                                    initializer=keras.initializers.Constant(bias))
+
+    def call(self, x):
+        return keras.ops.einsum("kbi,kio->kbo", x, self.kernel) + self.bias
+
+    def copy_to(self, dense_layers: Sequence) -> None:
+        kernel, bias = (keras.ops.convert_to_numpy(w) for w in (self.kernel, self.bias))
+        for j, dense in enumerate(dense_layers):
+            dense.set_weights([kernel[j], bias[j, 0]])
+
+
+class _StackedActivations(keras.layers.Layer):
+    """Network j's activation layer on slice j."""
+
+    def __init__(self, activation_layers: Sequence, **kwargs):
+        super().__init__(**kwargs)
+        self.activation_layers = list(activation_layers)
+
+    def call(self, x, training=None):
+        return keras.ops.stack([lay(x[j], training=training)
+                                for j, lay in enumerate(self.activation_layers)])
+
+
+class _BatchFirst(keras.layers.Layer):
+    def call(self, x):
+        return keras.ops.transpose(x, (1, 0, 2))
+
+
 def train_together(names: Sequence[str], data="two_spirals", *,
                    params: Mapping[str, dict] | None = None, depth: int = 4, width: int = 32,
                    epochs: int = 30, seed: int = 0, learning_rate: float = 0.01,
                    batch_size: int = 64, init: str | Mapping[str, str] = "glorot_uniform",
                    n: int = 2000, optimizer: str = "adam", verbose: bool = True,
                    output_activation: str | None = None, loss=None) -> dict[str, Result]:
-    """Train one network per activation side by side in a single Keras model.
+    """Train one network per activation side by side, as one Keras model.
 
-    Each network is built exactly as ``train`` builds it (``build_mlp`` after
-    ``set_random_seed(seed)``: the same initial weights), and they share only the input. The
-    model's loss is the sum of the networks' losses; as no weight is shared, each network gets
-    exactly the gradient of its own loss, and Adam's per-weight state keeps them independent.
-    What is saved is the tracing: Keras traces one training step for all of them instead of one
-    per network, and runs one step per batch. Each Result's ``model`` is that network alone
-    (trained, with the usual layer names); its ``seconds`` is its share of the total time.
+    Each network starts exactly as ``train`` builds it (``build_mlp`` after
+    ``set_random_seed(seed)``: the same initial weights). Inside the joint model the networks'
+    weights are stacked (one (k, in, out) kernel per layer) and each network applies its own
+    activation to its own slice. The loss is the sum of the networks' losses and no weight is
+    shared, so each network gets exactly the gradient of its own loss, Adam's per-weight state
+    keeps them independent, and every network sees the same batches in the same order: the same
+    training as alone, up to float rounding. What is saved is overhead: one traced step, and a
+    few ops per layer instead of a few per layer and network.
+
+    Histories hold, after every epoch, each network's loss and metric on the whole training set
+    and on the test set (Keras' own ``loss`` averages over the epoch's batches instead). Each
+    Result's ``model`` is that network alone, trained, with the usual layer names; ``seconds`` is
+    its share of the total time.
     """
+    if output_activation is not None:
+        raise ValueError("train_together: output_activation is not supported; use train()")
     params = dict(params or {})
-    task = _Task.make(data, n, seed, output_activation, loss)
+    task = _Task.make(data, n, seed, None, loss)
     X_train, X_test, y_train, y_test = task.data
+    k = len(names)
     nets = [build_mlp(name, depth, width, X_train.shape[1], task.n_out, init, seed,
-                      output_activation=output_activation, **params.get(name, {}))
-            for name in names]
-    inputs = keras.Input((X_train.shape[1],))
-    together = keras.Model(inputs, [net(inputs) for net in nets], name="together")
-    k = len(nets)
-    together.compile(_optimizer(optimizer, learning_rate), loss=[task.loss] * k,
-                     metrics=[[task.metric]] * k)
+                      **params.get(name, {})) for name in names]
     start = time.perf_counter()
     grads_init = [gradient_norms(net, X_train, y_train, task.loss) for net in nets]
-    dead = _EachModel(lambda: [dead_units(net, X_train, name, **params.get(name, {}))
-                               for net, name in zip(nets, names, strict=True)])
-    fit = together.fit(X_train, [y_train] * k, epochs=epochs, batch_size=batch_size, verbose=0,
-                       validation_data=(X_test, [y_test] * k), callbacks=[dead])
+
+    inputs = keras.Input((X_train.shape[1],))
+    h = _Copies(k)(inputs)
+    stacked_dense, stacked_acts, pre_activations = [], [], []
+    for i in range(1, depth + 2):
+        dense_name = f"dense_{i}" if i <= depth else "logits"
+        stacked_dense.append(_StackedDense([net.get_layer(dense_name) for net in nets]))
+        h = stacked_dense[-1](h)
+        if i <= depth:
+            pre_activations.append(h)
+            stacked_acts.append(_StackedActivations(
+                [layer(name, **params.get(name, {})) for name in names]))
+            h = stacked_acts[-1](h)
+    joint = keras.Model(inputs, _BatchFirst()(h), name="together")
+    probe = keras.Model(inputs, [joint.output, *pre_activations])
+    for acts, i in zip(stacked_acts, range(1, depth + 1), strict=True):
+        for lay, net in zip(acts.activation_layers, nets, strict=True):
+            lay.set_weights(net.get_layer(f"act_{i}").get_weights())  # PReLU's initial slopes
+
+    def joint_loss(y, p):
+        return k * task.loss(y, p)  # k x the mean over networks = the sum of their losses
+
+    joint.compile(_optimizer(optimizer, learning_rate), joint_loss)
+    metric = (keras.metrics.SparseCategoricalAccuracy() if task.classification
+              else keras.metrics.MeanAbsoluteError())
+
+    def measure():
+        """Each network's loss and metric on train and test data, and its dead units."""
+        out = {}
+        for split, X, y in (("", X_train, y_train), ("val_", X_test, y_test)):
+            pred, *zs = probe(X, training=False)
+            for j in range(k):
+                metric.reset_state()
+                metric.update_state(y, pred[:, j])
+                out.setdefault(j, {})[f"{split}loss"] = float(task.loss(y, pred[:, j]))
+                out[j][f"{split}{task.metric}"] = float(metric.result())
+            if not split:
+                for j, name in enumerate(names):
+                    out[j]["dead"] = _dead_counts(name, params.get(name, {}),
+                                                  [keras.ops.convert_to_numpy(z[j]) for z in zs],
+                                                  [a.activation_layers[j] for a in stacked_acts])
+        return out
+
+    tracker = _EachModel(measure)
+    targets = np.repeat(y_train[:, None], k, axis=1)
+    joint.fit(X_train, targets, epochs=epochs, batch_size=batch_size, verbose=0,
+              callbacks=[tracker])
+    for i, dense in enumerate(stacked_dense, start=1):
+        dense.copy_to([net.get_layer(f"dense_{i}" if i <= depth else "logits") for net in nets])
+    for i, acts in enumerate(stacked_acts, start=1):
+        for lay, net in zip(acts.activation_layers, nets, strict=True):
+            net.get_layer(f"act_{i}").set_weights(lay.get_weights())
     grads_final = [gradient_norms(net, X_train, y_train, task.loss) for net in nets]
-    scores = together.evaluate(X_test, [y_test] * k, verbose=0, return_dict=True)
     seconds = (time.perf_counter() - start) / k
+    keys = ("loss", task.metric, "val_loss", f"val_{task.metric}")
     results = {}
-    for i, (name, net) in enumerate(zip(names, nets, strict=True)):
-        output = together.output_names[i] if hasattr(together, "output_names") else net.name
-        history = {}
-        for key in ("loss", task.metric):
-            history[key] = [float(v) for v in fit.history[f"{output}_{key}"]]
-            history[f"val_{key}"] = [float(v) for v in fit.history[f"val_{output}_{key}"]]
-        results[name] = Result(name, history, float(scores[f"{output}_{task.metric}"]),
-                               float(scores[f"{output}_loss"]), seconds, grads_init[i],
-                               grads_final[i], np.array([d[i] for d in dead.values]), net)
+    for j, (name, net) in enumerate(zip(names, nets, strict=True)):
+        epochs_seen = tracker.values[1:]
+        history = {key: [e[j][key] for e in epochs_seen] for key in keys}
+        final = tracker.values[-1][j]
+        results[name] = Result(name, history, final[f"val_{task.metric}"], final["val_loss"],
+                               seconds, grads_init[j], grads_final[j],
+                               np.array([e[j]["dead"] for e in tracker.values]), net)
         if verbose:
-            _progress(results[name], task, " (share of a joint run)" if i == 0 else "")
+            _progress(results[name], task, " (share of a joint run)" if j == 0 else "")
     return results
+
+
+def _dead_counts(name: str, params: dict, zs: Sequence[np.ndarray], acts: Sequence) -> np.ndarray:
+    """Dead units per layer (see ``dead_units``) from each layer's pre-activations."""
+    fn = get(name)
+    counts = []
+    for z, lay in zip(zs, acts, strict=True):
+        p = params
+        if name == "prelu":
+            p = {"alpha": keras.ops.convert_to_numpy(lay.weights[0])}
+        elif name == "rrelu":
+            p = {"lower": lay.lower, "upper": lay.upper}
+        counts.append(int(np.sum(np.all(fn.derivative(z, **p) == 0, axis=0))))
+    return np.array(counts)

@@ -5,21 +5,8 @@ import numpy as np
 
 import actlib as act
 from actlib.check import relu as relu_checks
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError
-
-
-def broken(*args, **kwargs):
-    return {}["oops"]
-
-
-def verdict(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # exactly one line, never a traceback
-    return out
-
+from tests.check_helpers import broken, stub
+from tests.check_helpers import printed_line as verdict
 
 # --------------------------------------------------------------------------- relu_pair
 

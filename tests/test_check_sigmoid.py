@@ -5,21 +5,8 @@ import numpy as np
 import pytest
 
 import actlib as act
-
-
-def stub(*args):
-    raise NotImplementedError
-
-
-def broken(*args):
-    return {}["oops"]
-
-
-def verdict(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # exactly one line, never a traceback
-    return out
-
+from tests.check_helpers import broken, stub
+from tests.check_helpers import printed_line as verdict
 
 # --------------------------------------------------------------------------- solutions
 

@@ -8,18 +8,8 @@ import numpy as np
 import pytest
 
 import actlib as act
-
-
-def _verdict(capsys, check, fn):
-    check(fn)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # one line, never a traceback
-    return out
-
-
-def _stub(*args):
-    raise NotImplementedError
-
+from tests.check_helpers import stub as _stub
+from tests.check_helpers import verdict as _verdict
 
 # ---------------------------------------------------------------- stable_softmax
 

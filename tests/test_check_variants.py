@@ -5,22 +5,9 @@ here, never in the notebook.)"""
 import numpy as np
 
 import actlib as act
-
-
-def _verdict(capsys, check, fn):
-    check(fn)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # one line, never a traceback
-    return out
-
-
-def _stub(*args):
-    raise NotImplementedError
-
-
-def _broken(*args):
-    return undefined_name  # noqa: F821  (a NameError, as a typo would raise)
-
+from tests.check_helpers import broken as _broken
+from tests.check_helpers import stub as _stub
+from tests.check_helpers import verdict as _verdict
 
 # ---------------------------------------------------------------- elu_derivative
 
@@ -46,7 +33,7 @@ def test_elu_derivative(capsys):
     assert out.startswith("❌") and "shape" in out
     assert _verdict(capsys, check, _stub).startswith("⏳")
     out = _verdict(capsys, check, _broken)
-    assert out.startswith("⚠️") and "NameError" in out
+    assert out.startswith("⚠️") and "KeyError" in out
 
 
 # ---------------------------------------------------------------- prelu_alpha_gradient

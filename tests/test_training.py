@@ -78,3 +78,27 @@ def test_regression_task():
 def test_unknown_data(data, match):
     with pytest.raises(ValueError, match=match):
         training.load_data(data)
+
+
+def test_training_together_is_training_alone_up_to_rounding():
+    kwargs = {**SMALL, "epochs": 3, "depth": 3, "n": 400}
+    names = ["elu", "prelu", "leaky_relu"]
+    together = training.compare(names, data="two_spirals", params={"leaky_relu": {"alpha": 0.2}},
+                                **kwargs)
+    alone = training.compare(names, data="two_spirals", params={"leaky_relu": {"alpha": 0.2}},
+                             together=False, **kwargs)
+    for name in names:
+        a, b = together[name], alone[name]
+        np.testing.assert_array_equal(a.grad_norms_init, b.grad_norms_init)  # same start
+        np.testing.assert_allclose(a.history["val_loss"], b.history["val_loss"], rtol=1e-4)
+        assert a.test_accuracy == pytest.approx(b.test_accuracy, abs=0.01)
+        np.testing.assert_allclose(a.grad_norms_final, b.grad_norms_final, rtol=1e-3)
+        # the returned model is the trained network alone, usual layer names
+        np.testing.assert_allclose(a.model(np.zeros((1, 2), np.float32)),
+                                   b.model(np.zeros((1, 2), np.float32)), rtol=1e-3, atol=1e-5)
+    assert together["prelu"].model.get_layer("act_1").get_weights()[0].shape == (8,)
+
+
+def test_compare_rejects_duplicates():
+    with pytest.raises(ValueError, match="compare: each activation once"):
+        training.compare(["relu", "relu"])
