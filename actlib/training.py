@@ -94,6 +94,8 @@ def hidden_outputs(model: keras.Model, X, pre_activation: bool = False) -> list[
         names = [lay.name for lay in model.layers if lay.name.startswith(prefix)]
         probes[prefix] = keras.Model(model.input, [model.get_layer(n).output for n in names])
     outs = probes[prefix](np.asarray(X, np.float32), training=False)
+    if not isinstance(outs, (list, tuple)):  # a model with one output returns it bare
+        outs = [outs]
     return [keras.ops.convert_to_numpy(o) for o in outs]
 
 

@@ -64,6 +64,7 @@ def _mish_derivative(x):
 
 # name -> (reference f, reference f', what the reference is)
 REFERENCES = {
+    "linear": (np.copy, np.ones_like, "np.copy / np.ones_like"),
     "sigmoid": (expit, lambda x: expit(x) * (1 - expit(x)), "scipy expit"),
     "tanh": (np.tanh, lambda x: 1 - np.tanh(x) ** 2, "np.tanh"),
     "relu": (lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(x.dtype), "np.maximum"),

@@ -102,3 +102,10 @@ def test_training_together_is_training_alone_up_to_rounding():
 def test_compare_rejects_duplicates():
     with pytest.raises(ValueError, match="compare: each activation once"):
         training.compare(["relu", "relu"])
+
+
+def test_one_hidden_layer():
+    for together in (True, False):
+        results = training.compare(["relu", "tanh"], data="xor_blobs", together=together,
+                                   **{**SMALL, "depth": 1})
+        assert results["relu"].dead_units.shape == (3, 1)

@@ -31,7 +31,8 @@ def mean_and_sem(student_fn) -> bool | None:
                         if np.isclose(got[1], v.std() / np.sqrt(len(v))) else
                         "did you divide the std by sqrt(n)?" if np.isclose(got[1], v.std(ddof=1))
                         else "sem = std(values, ddof=1) / sqrt(number of values).")
-                return False, f"sem of {v.tolist()}: got {got[1]:.4g}, expected {want[1]:.4g}; {hint}"
+                return False, (f"sem of {v.tolist()}: got {got[1]:.4g}, expected "
+                               f"{want[1]:.4g}; {hint}")
         return True, "mean and standard error agree on 3 cases (ddof=1)."
 
     return report("mean_and_sem", judge)

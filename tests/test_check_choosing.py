@@ -1,0 +1,118 @@
+"""The self-checks of 06_choosing_an_activation.ipynb: a right answer passes, a plausible wrong one
+fails with a hint, the untouched stub says 'not attempted', other errors are one line. (Solutions
+live here, never in the notebook.)"""
+
+import math
+
+import numpy as np
+import pytest
+
+import actlib as act
+from actlib.check import choosing
+
+
+def _verdict(capsys, check, fn):
+    check(fn)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, out  # one line, never a traceback
+    return out
+
+
+def _stub(*args):
+    raise NotImplementedError
+
+
+def _broken(*args):
+    return undefined_name  # noqa: F821  (a NameError, as a typo would raise)
+
+
+# ---------------------------------------------------------------- mean_and_sem
+
+def good_mean_and_sem(values):
+    v = np.asarray(values, float)
+    return float(v.mean()), float(v.std(ddof=1) / math.sqrt(len(v)))
+
+
+def test_mean_and_sem(capsys):
+    check = choosing.mean_and_sem
+    assert _verdict(capsys, check, good_mean_and_sem).startswith("✅")
+    out = _verdict(capsys, check, lambda v: (v.mean(), v.std() / np.sqrt(len(v))))
+    assert out.startswith("❌") and "ddof=1" in out
+    out = _verdict(capsys, check, lambda v: (v.mean(), v.std(ddof=1)))
+    assert out.startswith("❌") and "sqrt(n)" in out
+    out = _verdict(capsys, check, lambda v: v.mean())
+    assert out.startswith("❌") and "pair" in out
+
+
+# ---------------------------------------------------------------- gradient_ratio
+
+def good_gradient_ratio(norms):
+    return float(np.log10(norms[0] / norms[-1]))
+
+
+def test_gradient_ratio(capsys):
+    check = choosing.gradient_ratio
+    assert _verdict(capsys, check, good_gradient_ratio).startswith("✅")
+    out = _verdict(capsys, check, lambda n: np.log10(n[-1] / n[0]))
+    assert out.startswith("❌") and "sign" in out
+    out = _verdict(capsys, check, lambda n: np.log(n[0] / n[-1]))
+    assert out.startswith("❌") and "log10" in out
+    out = _verdict(capsys, check, lambda n: n[0] / n[-1])
+    assert out.startswith("❌")
+
+
+# ---------------------------------------------------------------- within_noise
+
+def good_within_noise(table):
+    best = max(table, key=lambda k: table[k][0])
+    m0, s0 = table[best]
+    return {k for k, (m, s) in table.items() if m0 - m <= 2 * math.hypot(s0, s)}
+
+
+def test_within_noise(capsys):
+    check = choosing.within_noise
+    assert _verdict(capsys, check, good_within_noise).startswith("✅")
+    out = _verdict(capsys, check, lambda t: {max(t, key=lambda k: t[k][0])})
+    assert out.startswith("❌") and "only the winner" in out
+
+    def added_sems(table):  # s0 + s instead of sqrt(s0^2 + s^2): too generous
+        best = max(table, key=lambda k: table[k][0])
+        m0, s0 = table[best]
+        return {k for k, (m, s) in table.items() if m0 - m <= 2 * (s0 + s) + 0.02}
+
+    out = _verdict(capsys, check, added_sems)
+    assert out.startswith("❌") and "sqrt" in out
+    assert _verdict(capsys, check, lambda t: 3).startswith("❌")
+
+
+# ---------------------------------------------------------------- chain_derivative
+
+def good_chain_derivative(name, x, depth):
+    f = act.get(name)
+    z, slope = np.asarray(x, float), np.ones_like(x, dtype=float)
+    for _ in range(depth):
+        slope = slope * f.derivative(z)
+        z = f(z)
+    return slope
+
+
+def test_chain_derivative(capsys):
+    check = choosing.chain_derivative
+    out = _verdict(capsys, check, good_chain_derivative)
+    assert out.startswith("✅") and "8 sigmoids" in out
+
+    def power_of_first(name, x, depth):  # f'(x)^depth: every layer evaluated at the input
+        return act.get(name).derivative(x) ** depth
+
+    out = _verdict(capsys, check, power_of_first)
+    assert out.startswith("❌") and "z = f(z)" in out
+
+
+# ---------------------------------------------------------------- stub and broken code
+
+@pytest.mark.parametrize("name", choosing.__all__)
+def test_stub_and_broken(capsys, name):
+    check = getattr(choosing, name)
+    assert _verdict(capsys, check, _stub).startswith("⏳")
+    out = _verdict(capsys, check, _broken)
+    assert out.startswith("⚠️") and "NameError" in out
