@@ -6,17 +6,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..functions import gelu, mish, silu, softplus
-from ._core import compare, numerical_derivative, rel_error, report
+from ._core import answer, compare, numerical_derivative, rel_error, report
 
 __all__ = ["gelu_tanh", "mish_minimum", "silu_derivative", "stable_softplus"]
 
 
-def _run(student_fn, *args):
-    """The student's answer as a float array, NumPy's overflow warnings silenced: the judge looks
-    at the values (inf, nan) and explains them."""
-    with np.errstate(all="ignore"):
-        got = student_fn(*(np.array(a, dtype=float) for a in args))
-    return np.asarray(got, dtype=float)
 
 
 def _close(got, want, rtol=1e-6, atol=1e-12) -> bool:
@@ -36,7 +30,7 @@ def silu_derivative(student_fn) -> bool | None:
 
     def judge():
         x = _MIDDLE
-        got = _run(student_fn, x)
+        got = answer(student_fn, x)
         want = silu.derivative(x)
         if got.shape != want.shape:
             return False, f"expected shape {want.shape}, got {got.shape}: work elementwise."
@@ -59,7 +53,7 @@ def silu_derivative(student_fn) -> bool | None:
         if not err < 1e-7:  # cannot happen if it matches act.silu.derivative; a safety net
             return False, f"relative error {err:.1g} against the numerical derivative."
         tails = _SILU_TAILS
-        got = _run(student_fn, tails)
+        got = answer(student_fn, tails)
         want = silu.derivative(tails)
         if not np.all(np.isfinite(got)):
             bad = tails[~np.isfinite(got)]
@@ -92,11 +86,11 @@ def stable_softplus(student_fn) -> bool | None:
     def judge():
         x = _MIDDLE
         try:
-            got = _run(student_fn, x)
+            got = answer(student_fn, x)
             ok, msg = compare(got, softplus(x), at=x, hint="softplus(x) = log(1 + e^x).")
             if not ok:
                 return False, msg
-            got = _run(student_fn, _SOFTPLUS_BIG)
+            got = answer(student_fn, _SOFTPLUS_BIG)
             if not np.all(np.isfinite(got)):
                 bad = _SOFTPLUS_BIG[~np.isfinite(got)][0]
                 return False, (f"softplus({bad:g}) gave {got[~np.isfinite(got)][0]}: e^x overflows "
@@ -106,7 +100,7 @@ def stable_softplus(student_fn) -> bool | None:
                               hint="For large x, softplus(x) is x (plus e^{-x}).")
             if not ok:
                 return False, msg
-            got = _run(student_fn, _SOFTPLUS_TAIL)
+            got = answer(student_fn, _SOFTPLUS_TAIL)
         except OverflowError:
             return False, ("math.exp overflowed (it raises beyond e^709). Use max(x, 0) + "
                            "log(1 + e^{-|x|}), with NumPy.")
@@ -137,14 +131,14 @@ def gelu_tanh(student_fn) -> bool | None:
 
     def judge():
         x = _GELU_X
-        got = _run(student_fn, x)
+        got = answer(student_fn, x)
         want = gelu(x, approximate=True)
         if got.shape != want.shape:
             return False, f"expected shape {want.shape}, got {got.shape}: work elementwise."
         if _close(got, want):
             grid = np.linspace(-10.0, 10.0, 200_001)
             with np.errstate(all="ignore"):
-                err = np.abs(_run(student_fn, grid) - gelu(grid))
+                err = np.abs(answer(student_fn, grid) - gelu(grid))
             i = int(np.argmax(err))
             return True, (f"matches act.gelu(x, approximate=True). Its largest distance from the "
                           f"exact GELU on [-10, 10] is {err[i]:.2e}, at x = {grid[i]:+.2f}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..functions import softmax
-from ._core import compare, numerical_gradient, rel_error, report
+from ._core import answer, compare, numerical_gradient, rel_error, report
 
 __all__ = ["crossentropy_gradient", "log_softmax", "softmax_jacobian", "stable_softmax"]
 
@@ -14,13 +14,6 @@ _MAX_SHIFT_HINT = ("Subtract each vector's largest logit first, m = np.max(z, ax
                    "so the sum is never 0.")
 
 
-def _run(student_fn, *args):
-    """The student's answer as a float array, with NumPy's overflow warnings silenced: the
-    judge looks at the values (inf, nan) and explains them."""
-    with np.errstate(all="ignore"):
-        got = student_fn(*(np.array(a, dtype=float) if isinstance(a, (list, np.ndarray)) else a
-                           for a in args))
-    return np.asarray(got, dtype=float)
 
 
 def _fmt(a) -> str:
@@ -43,7 +36,7 @@ def stable_softmax(student_fn) -> bool | None:
     def judge():
         z = np.random.default_rng(4).normal(0, 3, size=(4, 5))
         try:
-            got = _run(student_fn, z)
+            got = answer(student_fn, z)
             if not _close(got, softmax(z)):
                 e = np.exp(z)
                 if _close(got, e / e.sum(axis=0, keepdims=True)):
@@ -56,7 +49,7 @@ def stable_softmax(student_fn) -> bool | None:
                                   "for each row of a 2-D z.")
                 return False, "on a 4 x 5 array of logits: " + msg
             for case in ([3.0, 0.7, 0.5], [[1000.0, 0.0], [-1000.0, -1001.0], [1000.0, 999.0]]):
-                got = _run(student_fn, case)
+                got = answer(student_fn, case)
                 if not np.all(np.isfinite(got)):
                     return False, (f"softmax({case}) gave {_fmt(got)}: "
                                    f"the exponentials overflowed (or all underflowed to 0). "
@@ -79,7 +72,7 @@ def softmax_jacobian(student_fn) -> bool | None:
     def judge():
         z = np.array([1.0, -0.5, 2.0, 0.3])
         want = softmax.jacobian(z)
-        got = _run(student_fn, z)
+        got = answer(student_fn, z)
         p = softmax(z)
         if got.shape == p.shape and np.allclose(got, p * (1 - p)):
             return False, ("that is only the diagonal p_i (1 - p_i), a vector; return the whole "
@@ -95,7 +88,7 @@ def softmax_jacobian(student_fn) -> bool | None:
         numeric = np.stack([numerical_gradient(lambda v, i=i: softmax(v)[i], z)
                             for i in range(len(z))])
         err = rel_error(got, numeric)
-        got = _run(student_fn, [1000.0, 0.0, -1000.0])
+        got = answer(student_fn, [1000.0, 0.0, -1000.0])
         ok, msg = compare(got, softmax.jacobian([1000.0, 0.0, -1000.0]), atol=1e-12,
                           hint="Use a stable softmax (act.softmax) for p.")
         if not ok:
@@ -115,7 +108,7 @@ def crossentropy_gradient(student_fn) -> bool | None:
                  (np.array([-1.0, 4.0]), 0)]
         worst = 0.0
         for z, y in cases:
-            got = _run(student_fn, z, y)
+            got = answer(student_fn, z, y)
             p, onehot = softmax(z), np.eye(len(z))[y]
             numeric = numerical_gradient(lambda v, y=y: -np.log(softmax(v)[y]), z)
             if _close(got, p):
@@ -131,7 +124,7 @@ def crossentropy_gradient(student_fn) -> bool | None:
             if not ok:
                 return False, f"for z = {z.tolist()}, y = {y} (against a numerical gradient): {msg}"
             worst = max(worst, rel_error(got, numeric))
-        got = _run(student_fn, [1000.0, 0.0, -1000.0], 2)
+        got = answer(student_fn, [1000.0, 0.0, -1000.0], 2)
         ok, msg = compare(got, [1.0, 0.0, -1.0], atol=1e-12,
                           hint="p - onehot(y) needs no division: use a stable softmax for p.")
         if not ok:
@@ -150,13 +143,13 @@ def log_softmax(student_fn) -> bool | None:
     def judge():
         z = np.random.default_rng(5).normal(0, 3, size=(3, 4))
         try:
-            got = _run(student_fn, z)
+            got = answer(student_fn, z)
             ok, msg = compare(got, _log_softmax(z), hint="log softmax(z)_i = z_i - log sum_k "
                               "e^(z_k), for each row of a 2-D z.")
             if not ok:
                 return False, "on a 3 x 4 array of logits: " + msg
             case = [[0.0, -1000.0], [1000.0, 0.0]]
-            got = _run(student_fn, case)
+            got = answer(student_fn, case)
         except OverflowError:
             return False, f"math.exp overflowed. {_MAX_SHIFT_HINT}"
         want = np.array([[0.0, -1000.0], [0.0, -1000.0]])
