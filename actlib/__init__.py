@@ -7,6 +7,7 @@ actlib teaching notebooks.
     act.elu.derivative(x)          # f'(x)
     act.get("elu")                 # the same object, by name
     act.softmax.jacobian(z)        # (..., n, n)
+    act.seed()                     # the lessons' seed: $ACTLIB_SEED, default 0
 
 Submodules load on first use, so ``import actlib`` stays light and never imports TensorFlow:
 ``act.data`` (data sets), ``act.deepnet`` (random deep nets in NumPy), ``act.layers`` (Keras
@@ -38,6 +39,7 @@ from .functions import (
     swish,
     tanh,
 )
+from .seeds import seed
 
 __version__ = "0.1.0"
 
@@ -45,7 +47,7 @@ _SUBMODULES = ("data", "deepnet", "layers", "training", "plots", "widgets", "che
 
 __all__ = ["NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation", "elu", "gelu", "get", "leaky_relu",
            "linear", "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax",
-           "softplus", "swish", "tanh", *_SUBMODULES]
+           "softplus", "swish", "tanh", "seed", *_SUBMODULES]
 
 
 def __getattr__(name):

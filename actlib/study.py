@@ -5,7 +5,7 @@ seeds, measured the same way, written to one results file.
     python -m actlib.study --quick           # the notebook's quick version (under a minute)
 
     from actlib import study
-    doc = study.load("results/study_full.json")     # {"meta": {...}, "rows": [...], ...}
+    doc = study.load(study.FULL_RESULTS)            # {"meta": {...}, "rows": [...], ...}
     study.summary(doc["rows"])                       # mean, spread per (task, activation)
 
 One row per trained network: task, depth, seed, activation, metric (test accuracy, or test MAE
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.resources
 import json
 import os
 import platform
@@ -49,8 +50,9 @@ QUICK = {"tasks": ("two_spirals",), "depths": (8,), "seeds": (3,), "n": 800, "ep
          "width": 32}
 
 
-#: where ``python -m actlib.study --full`` writes its results (in a checkout of the repository)
-FULL_RESULTS = Path(__file__).resolve().parent.parent / "results" / "study_full.json"
+#: the full study's results, shipped inside the package (package data, read with importlib.resources
+#: so that it works from an installed wheel); ``python -m actlib.study --full`` rewrites it
+FULL_RESULTS = importlib.resources.files("actlib") / "results" / "study_full.json"
 
 
 def grad_ratio(norms) -> float:
@@ -173,17 +175,20 @@ def save(doc: dict, path) -> Path:
     """Write the results document as JSON (and the rows as CSV next to it)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=1) + "\n")
+    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     rows = doc["rows"]
     keys = list(rows[0])
     lines = [",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in rows]
-    path.with_suffix(".csv").write_text("\n".join(lines) + "\n")
+    path.with_suffix(".csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def load(path) -> dict:
-    """The results document written by ``save``."""
-    return json.loads(Path(path).read_text())
+    """The results document written by ``save`` (a path, or a package resource such as
+    ``FULL_RESULTS``)."""
+    if not hasattr(path, "read_text"):
+        path = Path(path)
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def summary(rows, by: Sequence[str] = ("task", "activation"), value: str = "metric") -> dict:
@@ -272,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="results JSON (a CSV is written next to it)")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
-    out = args.out or f"results/study_{'quick' if args.quick else 'full'}.json"
+    out = args.out or ("study_quick.json" if args.quick else str(FULL_RESULTS))
     command = "python -m actlib.study " + " ".join(sys.argv[1:] if argv is None else argv)
     doc = run(**config, stream=sys.stderr, command=command.strip())
     save(doc, out)
