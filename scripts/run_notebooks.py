@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def peak_mb(pid: int) -> float:
@@ -40,25 +40,36 @@ def run(path: Path, write: bool = True, timeout: int = 120) -> tuple[float, floa
         return _run(path, write, timeout)
 
 
-def _run(path: Path, write: bool, timeout: int) -> tuple[float, float, list[str]]:
+def execute(path: Path, timeout: int = 120, allow_errors: bool = False, measure=None):
+    """Run the notebook at ``path`` top to bottom in a fresh kernel (working directory: its
+    folder); returns (the executed notebook, Run-All seconds). ``measure(pid)`` is called with
+    the kernel's process id after the last cell. With ``allow_errors`` a failing cell records its
+    error and execution goes on."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
-                            allow_errors=False)  # widget state is recorded, then dropped
-    problems = []
+                            allow_errors=allow_errors)  # widget state is recorded, then dropped
     with client.setup_kernel():
-        pid = client.km.provisioner.pid
         start = time.perf_counter()
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         seconds = time.perf_counter() - start
-        peak = peak_mb(pid)
+        if measure:
+            measure(client.km.provisioner.pid)
+    nb.metadata.pop("widgets", None)
+    return nb, seconds
+
+
+def _run(path: Path, write: bool, timeout: int) -> tuple[float, float, list[str]]:
+    peaks = []
+    nb, seconds = execute(path, timeout, measure=lambda pid: peaks.append(peak_mb(pid)))
+    peak = peaks[0]
+    problems = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 problems.append(f"stderr: {out.get('text', '')[:200]!r}")
-    nb.metadata.pop("widgets", None)
     if write:
         nbformat.write(nb, path)
     return seconds, peak, problems
@@ -69,7 +80,7 @@ def main() -> int:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--check", action="store_true", help="execute without writing")
     args = parser.parse_args()
-    paths = args.paths or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.paths or NOTEBOOKS
     print("| notebook | Run-All (s) | kernel peak (MB) |\n|---|---:|---:|")
     failed = False
     for path in paths:
