@@ -449,11 +449,13 @@ def _softmax(z, axis=-1):
     with a NaN, or with every logit -inf, is undefined: that whole vector is NaN (every output
     depends on every input), the other vectors are unaffected.
 
-    ``softmax.derivative(z)`` is the diagonal d p_i / d z_i = p_i (1 - p_i);
-    ``softmax.jacobian(z)`` is the full d p_i / d z_j = p_i (delta_ij - p_j), shape (..., n, n),
-    for each vector on the last axis.
+    ``softmax.derivative(z)`` is ONLY THE DIAGONAL of the Jacobian, d p_i / d z_i = p_i (1 - p_i):
+    not the full derivative, because every p_i also depends on every other z_j. Backpropagation
+    needs the full ``softmax.jacobian(z)``, d p_i / d z_j = p_i (delta_ij - p_j), shape
+    (..., n, n), for each vector on the last axis. An empty vector (n = 0) has an empty softmax.
     """
-    m = np.max(z, axis=axis, keepdims=True)
+    # initial: the max of an empty vector (a zero-length axis) is -inf, not a NumPy error
+    m = np.max(z, axis=axis, keepdims=True, initial=-np.inf)
     finite = np.isfinite(m)
     if not finite.all():  # rows with NaN, +inf or only -inf: see the docstring
         inf_share = np.where(np.isposinf(z), 0, -np.inf)
@@ -466,6 +468,8 @@ def _softmax(z, axis=-1):
 
 def _softmax_derivative(z, axis=-1):
     p = _softmax(z, axis)
+    if p.size == 0:  # nothing to compute, and argmax below raises for an empty vector
+        return p
     # 1 - p cancels for the winning logit (p -> 1); there use the sum of the other
     # probabilities instead, which is accurate. Every other p_i <= 1/2 needs no care.
     top = np.argmax(np.where(np.isnan(p), -1, p), axis=axis, keepdims=True)
@@ -477,8 +481,14 @@ def _softmax_derivative(z, axis=-1):
 
 
 class _Softmax(Activation):
+    def derivative(self, x, *args, **params):
+        """ONLY THE DIAGONAL of the Jacobian, d p_i / d z_i = p_i (1 - p_i): NOT the full
+        derivative, since every p_i depends on every z_j. For backpropagation use ``jacobian``."""
+        return super().derivative(x, *args, **params)
+
     def jacobian(self, z):
-        """d softmax(z)_i / d z_j for each vector on the last axis: shape (..., n, n)."""
+        """d softmax(z)_i / d z_j for each vector on the last axis: shape (..., n, n), the
+        full derivative (``softmax.derivative`` is only its diagonal)."""
         z, work, kw = self._bind(z, (), {"axis": -1})
         p = _softmax(work, -1)
         jac = -p[..., :, None] * p[..., None, :]

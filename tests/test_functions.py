@@ -139,14 +139,22 @@ def test_ints_bools_lists_give_float64(name, x):
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
-def test_scalars_zero_d_and_empty(name):
+def test_scalars_and_zero_d(name):
     fn = act.get(name)
     for x in (2, 2.5, np.float64(2.0), np.array(-1.0)):
         y = fn(x)
         assert np.shape(y) == () and np.asarray(y).dtype == np.float64
-    for dtype in (np.float32, np.float64):
-        empty = np.zeros((0, 3), dtype)
-        assert fn(empty).shape == (0, 3) and fn.derivative(empty).dtype == dtype
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0), (0, 0)])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_empty_arrays(name, shape, dtype):
+    fn = act.get(name)
+    empty = np.zeros(shape, dtype)
+    for y in (fn(empty), fn.derivative(empty)):
+        assert y.shape == shape and y.dtype == dtype
 
 
 @pytest.mark.parametrize("name", act.NAMES)
