@@ -51,9 +51,12 @@ def first_assert(src: str) -> str:
 
 
 def error_of(cell) -> str | None:
+    """The cell's error, with what it printed before it (the measured values), or None."""
+    printed = " / ".join(line for out in cell.get("outputs", []) if out.get("name") == "stdout"
+                         for line in out.get("text", "").splitlines() if line.strip())
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            return f"{out['ename']}: {out['evalue']}"[:300]
+            return f"{out['ename']}: {out['evalue']} [printed: {printed}]"[:600]
     return None
 
 
@@ -84,7 +87,7 @@ def table(cells: list[Cell], seeds: list[int]) -> str:
              "|---|---:|---|---:|---|"]
     for c in cells:
         claim = (c.claim or "(no assert: the cell raised)").replace("|", "\\|")[:90]
-        fails = "; ".join(f"seed {s}: {e[:80]}" for s, e in c.failed.items()).replace("|", "\\|")
+        fails = "; ".join(f"seed {s}: {e}" for s, e in c.failed.items()).replace("|", "\\|")
         lines.append(f"| {c.notebook[:2]} | {c.index} | `{claim}` | {len(c.held)}/{len(seeds)}"
                      f" | {fails} |")
     return "\n".join(lines)
