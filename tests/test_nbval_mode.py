@@ -1,5 +1,10 @@
 """Where nbval compares outputs strictly (tests/nbval_mode.py)."""
 
+import os
+import subprocess
+import sys
+
+import nbformat
 import pytest
 
 from tests.nbval_mode import COMPARED, PINS_FILE, pins, why_not_reference
@@ -53,3 +58,22 @@ def test_this_run_matches_the_decision(pytestconfig):
     strict = not why_not_reference()
     assert bool(pytestconfig.option.nbval) is strict
     assert bool(pytestconfig.option.nbval_lax) is not strict
+
+
+def test_lax_mode_still_fails_a_false_claim():
+    """Off the reference platform outputs are not compared, but a failing assert still fails."""
+    nb = nbformat.v4.new_notebook()
+    stale = nbformat.v4.new_code_cell("print(1 + 1)", execution_count=1)
+    stale.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]  # not 2
+    nb.cells = [stale, nbformat.v4.new_code_cell("assert 1 + 1 == 3, 'a false claim'",
+                                                       execution_count=2)]
+    root = PINS_FILE.parent
+    path = root / "test-output" / "nbval_mode" / "claim.ipynb"  # inside the repository: its
+    path.parent.mkdir(parents=True, exist_ok=True)               # conftest.py and pytest settings
+    nbformat.write(nb, path)
+    for mode, expected in (("lax", "1 failed, 1 passed"), ("strict", "2 failed")):
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", str(path), "-p", "no:cacheprovider", "-q"],
+            capture_output=True, text=True, cwd=root, timeout=300,
+            env={**os.environ, "ACTLIB_NBVAL": mode})
+        assert expected in run.stdout, run.stdout[-2000:]
