@@ -3,8 +3,10 @@
     .venv/bin/python scripts/run_notebooks.py                 # every notebooks/NN_*.ipynb
     .venv/bin/python scripts/run_notebooks.py notebooks/02_relu.ipynb --check
 
-Stores no widget state, and prints each notebook's Run-All wall time and its kernel's peak
-memory (VmHWM). With --check the notebook is executed but not written (a dry run).
+Stores no widget state, records the platform in notebooks/reference_platform.json (nbval
+compares outputs strictly only there: tests/nbval_mode.py), and prints each notebook's Run-All
+wall time and its kernel's peak memory (VmHWM). With --check the notebook is executed but not
+written (a dry run).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.nbval_mode import record  # noqa: E402  (the platform the committed outputs come from)
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -89,6 +94,8 @@ def main() -> int:
         for p in problems:
             failed = True
             print(f"  {path.name}: {p}", file=sys.stderr)
+    if not args.check:
+        record()  # nbval compares outputs strictly only on this platform (tests/nbval_mode.py)
     return 1 if failed else 0
 
 
