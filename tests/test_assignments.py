@@ -1,12 +1,17 @@
-"""The course assignments, from generation to grades, with nbgrader and offline.
+"""The course assignments, from their source notebooks to grades, with nbgrader and offline.
 
-In a copy of assignments/, through the instructor's command (scripts/assignments.py): generate the
-student versions and check that they hold no solution and no hidden test; hand in three
-submissions per assignment (the solutions, the untouched student version, and plausible wrong
-answers that pass every visible test), collect them (a folder and a zip file), autograde them
-and check the exact scores in the gradebook, cell by cell, and in the exported CSV; check that
-`validate` reads nbgrader's output, since `nbgrader validate` exits 0 even when tests fail; and
-generate feedback.
+The source notebooks (assignments/source/<id>/<id>.ipynb, edited in JupyterLab) are the truth:
+their structure is checked here, cell by cell (nbgrader's metadata, points that add up, what the
+text says about them). Beside these tests, tests/assignments/wrong_<id>.py holds a plausible
+wrong answer per solution cell.
+
+In a copy of assignments/, through the instructor's command (scripts/assignments.py): generate
+the student versions and check that they hold no solution and no hidden test; hand in three
+submissions per assignment (the solutions, the untouched student version, and the wrong answers,
+which pass every visible test), collect them (a folder and a zip file), autograde them and check
+the exact scores in the gradebook, cell by cell, and in the exported CSV; check that `validate`
+reads nbgrader's output, since `nbgrader validate` exits 0 even when tests fail; and generate
+feedback.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,11 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "assignments"
 SCRIPT = ROOT / "scripts" / "assignments.py"
 
-_spec = importlib.util.spec_from_file_location("build_sources", COURSE / "build_sources.py")
-builder = sys.modules["build_sources"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(builder)
+WRONG_ANSWERS = Path(__file__).resolve().parent / "assignments"
 
-IDS = [a.id for a in builder.ASSIGNMENTS]
+IDS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir())
 STUDENTS = ("solution", "untouched", "wrong")
 
 #: Autograded score of each submission, out of 10: the solutions get every point, the untouched
@@ -95,6 +99,62 @@ def answered(release: dict, answers: dict[str, str]) -> dict:
     return nb
 
 
+def wrong_answers(a: str) -> dict[str, str]:
+    """tests/assignments/wrong_<a>.py: grade_id -> the whole cell, from "# %% <grade_id>" on."""
+    text = (WRONG_ANSWERS / f"wrong_{a}.py").read_text()
+    parts = re.split(r"^# %% (\S+)[ \t]*\n", text, flags=re.M)
+    return {grade_id: code.strip("\n") for grade_id, code in zip(parts[1::2], parts[2::2],
+                                                                 strict=True)}
+
+
+def install_cell() -> str:
+    """The lessons' Colab install cell, from scripts/launch_links.py."""
+    spec = importlib.util.spec_from_file_location("launch_links",
+                                                  ROOT / "scripts" / "launch_links.py")
+    links = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(links)
+    return links.install_cell_source(links.repository_url(ROOT / "pyproject.toml"))
+
+
+HEADING = re.compile(r"## Task (\d+) · (.+) \((\d+) points?\)\n")
+POINTS_NOTE = re.compile(r"^# (?:Hidden t|T)ests \((\d+) points?\)")
+
+
+@dataclass
+class Task:
+    """One task of a source notebook: its heading and the cells up to the next heading."""
+
+    number: int
+    title: str
+    points: int
+    cells: list[dict]
+
+    def graded(self, hidden: bool) -> list[dict]:
+        return [c for c in self.cells if nbgrader_meta(c).get("grade")
+                and ("### BEGIN HIDDEN TESTS" in source(c)) == hidden]
+
+
+def tasks(nb: dict) -> list[Task]:
+    """The notebook's tasks, in order: each "## Task i · title (n points)" markdown cell and
+    the cells after it, up to the next markdown heading of level 2."""
+    found: list[Task] = []
+    current = None
+    for cell in nb["cells"]:
+        text = source(cell)
+        if cell["cell_type"] == "markdown" and text.startswith("## "):
+            match = HEADING.match(text)
+            current = Task(int(match[1]), match[2], int(match[3]), []) if match else None
+            if current:
+                found.append(current)
+        elif current is not None:
+            current.cells.append(cell)
+    return found
+
+
+def source_notebook(a: str) -> dict:
+    return load(COURSE / "source" / a / f"{a}.ipynb")
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A copy of assignments/ as a fresh clone has it, with the student versions generated."""
@@ -117,7 +177,7 @@ def graded(course: Path) -> Path:
             (archive / student).mkdir(parents=True)
             (archive / student / f"{a}.ipynb").write_text(json.dumps(nb))
         with zipfile.ZipFile(archive / "wrong.zip", "w") as z:  # one student hands in a zip
-            z.writestr(f"{a}.ipynb", json.dumps(answered(release, builder.WRONG[a])))
+            z.writestr(f"{a}.ipynb", json.dumps(answered(release, wrong_answers(a))))
     assignments(course, "collect")
     assignments(course, "autograde")
     assignments(course, "export")
@@ -126,30 +186,75 @@ def graded(course: Path) -> Path:
 
 # ------------------------------------------------------------------------- the sources
 
-def test_sources_are_what_the_builder_writes(tmp_path):
-    for path in builder.build(tmp_path):
-        committed = COURSE / "source" / path.relative_to(tmp_path)
-        assert committed.exists(), f"{committed} is missing: run assignments/build_sources.py"
-        assert committed.read_text() == path.read_text(), (
-            f"{committed.relative_to(ROOT)} differs from what assignments/build_sources.py "
-            "writes: edit the builder, then run it")
+def test_every_assignment_has_its_expected_scores_and_wrong_answers():
+    assert IDS == sorted(EXPECTED)
+    assert sorted(p.name for p in WRONG_ANSWERS.glob("wrong_*.py")) == \
+        [f"wrong_{a}.py" for a in IDS]
 
 
-@pytest.mark.parametrize("a", builder.ASSIGNMENTS, ids=IDS)
+@pytest.mark.parametrize("a", IDS)
+def test_source_is_a_valid_notebook_with_unique_grade_ids(a):
+    import nbformat
+
+    nb = nbformat.read(COURSE / "source" / a / f"{a}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    ids = [nbgrader_meta(c)["grade_id"] for c in nb.cells if nbgrader_meta(c)]
+    assert ids and len(ids) == len(set(ids)), f"duplicate grade_id in {ids}"
+    # nbgrader refuses a grade or solution cell without its metadata; every such cell has it
+    for cell in nb.cells:
+        text = source(cell)
+        if "### BEGIN SOLUTION" in text:
+            assert nbgrader_meta(cell).get("solution"), f"not a solution cell:\n{text[:200]}"
+        if "### BEGIN HIDDEN TESTS" in text:
+            assert nbgrader_meta(cell).get("grade"), f"not a graded cell:\n{text[:200]}"
+
+
+@pytest.mark.parametrize("a", IDS)
 def test_every_task_has_points_a_solution_and_visible_and_hidden_tests(a):
-    assert len(a.tasks) >= 3 and a.points == 10
-    cells = load(COURSE / "source" / a.id / f"{a.id}.ipynb")["cells"]
-    meta = {nbgrader_meta(c)["grade_id"]: (nbgrader_meta(c), source(c)) for c in cells}
-    for i, task in enumerate(a.tasks, 1):
-        answer, tests, hidden = (meta[f"task{i}_{kind}"] for kind in ("answer", "tests", "hidden"))
-        assert answer[0]["solution"] and "### BEGIN SOLUTION" in answer[1]
-        assert tests[0]["grade"] and tests[0]["locked"] and tests[0]["points"] >= 1
-        assert hidden[0]["grade"] and hidden[0]["locked"] and hidden[0]["points"] >= 1
-        assert "### BEGIN HIDDEN TESTS" in hidden[1] and "### BEGIN HIDDEN TESTS" not in tests[1]
-        assert tests[0]["points"] + hidden[0]["points"] == task.points
-        assert builder.WRONG[a.id][f"task{i}_answer"].strip()
-    # the tests compare with actlib (act.<...>), never with a copy of the solution
-    assert all("act." in meta[f"task{i}_hidden"][1] for i in range(1, len(a.tasks) + 1))
+    nb = source_notebook(a)
+    found = tasks(nb)
+    assert len(found) >= 3 and [t.number for t in found] == list(range(1, len(found) + 1))
+    assert sum(t.points for t in found) == 10
+    wrong = wrong_answers(a)
+    solution_ids = []
+    for t in found:
+        answers = [c for c in t.cells if nbgrader_meta(c).get("solution")]
+        visible, hidden = t.graded(hidden=False), t.graded(hidden=True)
+        assert len(answers) == 1 and visible and len(hidden) == 1, f"task {t.number}"
+        answer = answers[0]
+        assert "### BEGIN SOLUTION" in source(answer) and "### END SOLUTION" in source(answer)
+        assert not nbgrader_meta(answer).get("grade") and not nbgrader_meta(answer).get("locked")
+        for cell in (*visible, *hidden):
+            meta = nbgrader_meta(cell)
+            assert meta["locked"] and meta["points"] >= 1, f"{meta['grade_id']}: {meta}"
+            # what the cell's first comment tells students is what nbgrader counts
+            note = POINTS_NOTE.match(source(cell))
+            assert note and int(note[1]) == meta["points"], (
+                f"{meta['grade_id']}: the comment says {note and note[0]!r}, "
+                f"the metadata {meta['points']} points")
+        assert "### END HIDDEN TESTS" in source(hidden[0])
+        # the hidden tests compare with actlib (act.<...>), never with a copy of the solution
+        assert "act." in source(hidden[0]), f"task {t.number}'s hidden tests do not use actlib"
+        assert sum(nbgrader_meta(c)["points"] for c in (*visible, *hidden)) == t.points, (
+            f"task {t.number}: the heading says {t.points} points")
+        grade_id = nbgrader_meta(answer)["grade_id"]
+        solution_ids.append(grade_id)
+        assert wrong[grade_id].strip(), f"no wrong answer for {grade_id}"
+        assert wrong[grade_id].strip() != solution_code(source(answer)).strip()
+    assert sorted(wrong) == sorted(solution_ids), "one wrong answer per solution cell"
+    # the intro's table of tasks says what the headings say
+    rows = re.findall(r"^\| (\d+) \| (.+) \| (\d+) \|$", source(nb["cells"][0]), re.M)
+    assert [(int(i), title, int(p)) for i, title, p in rows] == \
+        [(t.number, t.title, t.points) for t in found]
+    assert "| | **total** | **10** |" in source(nb["cells"][0])
+
+
+def test_expected_wrong_scores_are_the_visible_points():
+    for a in IDS:
+        visible = sum(nbgrader_meta(c)["points"] for t in tasks(source_notebook(a))
+                      for c in t.graded(hidden=False))
+        assert EXPECTED[a]["wrong"] == visible, a
 
 
 # ------------------------------------------------------------------------- the student versions
@@ -181,7 +286,7 @@ def test_release_imports_only_what_students_have(course, a):
     # scripts/launch_links.py). Nothing else but NumPy and sys.
     release = load(course / "release" / a / f"{a}.ipynb")
     code_cells = [source(c) for c in release["cells"] if c["cell_type"] == "code"]
-    assert code_cells[0] == builder.install_cell() and "google.colab" in code_cells[0]
+    assert code_cells[0] == install_cell() and "google.colab" in code_cells[0]
     code = "\n".join(code_cells)
     modules = {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import) ([\w.]+)", code, re.M)}
     assert modules <= {"actlib", "numpy", "sys"}
@@ -229,7 +334,7 @@ def test_validate_reads_the_output_not_the_exit_code(course, tmp_path):
     # what it prints instead, and exits 1.
     untouched = course / "release" / "01_sigmoid" / "01_sigmoid.ipynb"
     wrong = tmp_path / "01_sigmoid.ipynb"
-    wrong.write_text(json.dumps(answered(load(untouched), builder.WRONG["01_sigmoid"])))
+    wrong.write_text(json.dumps(answered(load(untouched), wrong_answers("01_sigmoid"))))
     run = assignments(course, "validate", str(untouched), str(wrong), check=False)
     assert run.returncode == 1, run.stdout[-3000:]
     assert run.stdout.count("nbgrader validate exited 0;") == 2
