@@ -69,7 +69,7 @@ class Task:
         return cls(split, classification, n_out, loss, "accuracy" if classification else "mae")
 
 
-def optimizer(name: str, learning_rate: float):
+def make_optimizer(name: str, learning_rate: float):
     """A fresh Keras optimizer by name ("adam", "sgd", ...) with this learning rate."""
     return keras.optimizers.get({"class_name": name, "config": {"learning_rate": learning_rate}})
 

@@ -49,15 +49,15 @@ def build_mlp(name: str | Activation, depth: int = 4, width: int = 32, n_inputs:
     n_outputs = count_param("build_mlp", "n_outputs", n_outputs)
     seed = int_param("build_mlp", "seed", seed)
     init = init_param("build_mlp", init)
-    make_layer = layer_factory_param("build_mlp", make_layer) or _scoped_layer(activation)
+    make_layer = layer_factory_param("build_mlp", make_layer) or scoped_layer(activation)
     if output_activation is not None:
         output_activation = activation_param("build_mlp", output_activation,
                                              pname="output_activation")
-    return _mlp(activation, depth, width, n_inputs, n_outputs, init, seed, output_activation,
-                make_layer, params)
+    return assemble_mlp(activation, depth, width, n_inputs, n_outputs, init, seed,
+                        output_activation, make_layer, params)
 
 
-def _mlp(activation: Activation, depth: int, width: int, n_inputs: int, n_outputs: int,
+def assemble_mlp(activation: Activation, depth: int, width: int, n_inputs: int, n_outputs: int,
          init: str | Mapping[str, str], seed: int, output_activation: Activation | None,
          make_layer: Callable[[], keras.layers.Layer] | None, params: dict) -> keras.Model:
     """``build_mlp`` on checked parameters (the training entry points check theirs)."""
@@ -88,7 +88,7 @@ _LAYER_FOR: ContextVar[tuple[str, Callable[[], keras.layers.Layer]] | None] = Co
     "actlib_models_layer_for", default=None)
 
 
-def _scoped_layer(activation: Activation) -> Callable[[], keras.layers.Layer] | None:
+def scoped_layer(activation: Activation) -> Callable[[], keras.layers.Layer] | None:
     """The ``make_layer`` of the enclosing ``activation_layer`` block for this activation."""
     scoped = _LAYER_FOR.get()
     return scoped[1] if scoped is not None and scoped[0] == activation.name else None

@@ -15,10 +15,10 @@ import numpy as np
 
 from ._settings import RunSettings, activation_param
 from .activation import Activation
-from .experiment import Result, Task, optimizer, progress
+from .experiment import Result, Task, make_optimizer, progress
 from .layers import keras, layer
 from .measure import dead_mask, gradient_norms
-from .models import _mlp, _scoped_layer
+from .models import assemble_mlp, scoped_layer
 
 __all__ = ["train_together"]
 
@@ -113,18 +113,18 @@ def train_together(names: Sequence[str], data="two_spirals", *,
         raise ValueError("train_together: names must hold at least one activation's name")
     activations = [activation_param("train_together", name, pname="names") for name in names]
     run = RunSettings.check("train_together", **settings)
-    return together(names, activations, data, dict(params or {}), loss, run)
+    return run_together(names, activations, data, dict(params or {}), loss, run)
 
 
-def together(names: Sequence[str], activations: Sequence[Activation], data, params: dict, loss,
+def run_together(names: Sequence[str], activations: Sequence[Activation], data, params: dict, loss,
              run: RunSettings) -> dict[str, Result]:
     """``train_together`` on checked settings and resolved activations (one per name)."""
     task = Task.make(data, run.n, run.seed, None, loss, fname="train_together")
     X_train, X_test, y_train, y_test = task.data
     k, depth = len(names), run.depth
-    scoped = [_scoped_layer(act) for act in activations]  # see models.activation_layer
-    nets = [_mlp(act, depth, run.width, X_train.shape[1], task.n_out, run.init, run.seed, None,
-                 make, params.get(name, {}))
+    scoped = [scoped_layer(act) for act in activations]  # see models.activation_layer
+    nets = [assemble_mlp(act, depth, run.width, X_train.shape[1], task.n_out, run.init,
+                         run.seed, None, make, params.get(name, {}))
             for name, act, make in zip(names, activations, scoped, strict=True)]
     start = time.perf_counter()
     grads_init = [gradient_norms(net, X_train, y_train, task.loss) for net in nets]
@@ -151,7 +151,7 @@ def together(names: Sequence[str], activations: Sequence[Activation], data, para
     def joint_loss(y, p):
         return k * task.loss(y, p)  # k x the mean over networks = the sum of their losses
 
-    joint.compile(optimizer(run.optimizer, run.learning_rate), joint_loss)
+    joint.compile(make_optimizer(run.optimizer, run.learning_rate), joint_loss)
     metric = (keras.metrics.SparseCategoricalAccuracy() if task.classification
               else keras.metrics.MeanAbsoluteError())
 

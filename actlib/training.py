@@ -27,7 +27,7 @@ import numpy as np
 
 from ._settings import RunSettings, activation_param, layer_factory_param
 from .activation import Activation
-from .experiment import Result, Task, load_data, optimizer, progress
+from .experiment import Result, Task, load_data, make_optimizer, progress
 from .layers import keras
 from .measure import (
     DeadUnits,
@@ -39,8 +39,8 @@ from .measure import (
     hidden_outputs,
     prelu_slopes,
 )
-from .models import _mlp, _scoped_layer, activation_layer, build_mlp
-from .together import together, train_together
+from .models import activation_layer, assemble_mlp, build_mlp, scoped_layer
+from .together import run_together, train_together
 
 _Task = Task  # benchmarks/run_all.py uses training._Task
 
@@ -68,22 +68,24 @@ def train(name: str, data="two_spirals", depth: int = 4, width: int = 32, epochs
     run = RunSettings.check("train", depth=depth, width=width, epochs=epochs, seed=seed,
                             learning_rate=learning_rate, batch_size=batch_size, init=init, n=n,
                             optimizer=optimizer, verbose=verbose)
-    make_layer = layer_factory_param("train", make_layer) or _scoped_layer(activation)
-    return _train(name, activation, data, params, run, list(callbacks), output_activation, loss,
-                  make_layer)
+    make_layer = layer_factory_param("train", make_layer) or scoped_layer(activation)
+    return _train("train", name, activation, data, params, run, list(callbacks),
+                  output_activation, loss, make_layer)
 
 
-def _train(name: str, activation: Activation, data, params: dict, run: RunSettings,
+def _train(fname: str, name: str, activation: Activation, data, params: dict, run: RunSettings,
            callbacks: list, output_activation: str | None, loss,
            make_layer: Callable[[], keras.layers.Layer] | None) -> Result:
-    """``train`` on checked settings and a resolved activation."""
-    task = Task.make(data, run.n, run.seed, output_activation, loss)
+    """``train`` on checked settings and a resolved activation; ``fname`` names the entry point
+    in errors."""
+    task = Task.make(data, run.n, run.seed, output_activation, loss, fname=fname)
     X_train, X_test, y_train, y_test = task.data
     out = None if output_activation is None else activation_param(
-        "train", output_activation, pname="output_activation")
-    model = _mlp(activation, run.depth, run.width, X_train.shape[1], task.n_out, run.init,
-                 run.seed, out, make_layer, params)
-    model.compile(optimizer(run.optimizer, run.learning_rate), task.loss, metrics=[task.metric])
+        fname, output_activation, pname="output_activation")
+    model = assemble_mlp(activation, run.depth, run.width, X_train.shape[1], task.n_out,
+                         run.init, run.seed, out, make_layer, params)
+    model.compile(make_optimizer(run.optimizer, run.learning_rate), task.loss,
+                  metrics=[task.metric])
     start = time.perf_counter()
     grads_init = gradient_norms(model, X_train, y_train)
     dead = DeadUnits(X_train, activation, **params)
@@ -125,18 +127,16 @@ def compare(names: Sequence[str], data="two_spirals", *, params: Mapping[str, di
     run = RunSettings.check("compare", **settings)
     params = dict(params or {})
     if together and len(names) > 1 and not callbacks and output_activation is None:
-        results = _together(names, activations, data, params, loss, run)
+        results = run_together(names, activations, data, params, loss, run)
         for result in results.values():
             if on_result is not None:
                 on_result(result)
         return results
     results = {}
     for name, activation in zip(names, activations, strict=True):
-        results[name] = _train(name, activation, data, params.get(name, {}), run, list(callbacks),
-                               output_activation, loss, _scoped_layer(activation))
+        results[name] = _train("compare", name, activation, data, params.get(name, {}), run,
+                               list(callbacks), output_activation, loss, scoped_layer(activation))
         if on_result is not None:
             on_result(results[name])
     return results
 
-
-_together = together  # the name `together` is also compare's keyword

@@ -134,6 +134,8 @@ def test_one_hidden_layer():
     (lambda: training.compare([]), ValueError, r"^compare: names must hold at least one"),
     (lambda: training.compare(["relu", "tanh"], dept=3), TypeError,
      r"^compare: unexpected keyword argument\(s\) dept"),
+    (lambda: training.compare(["relu", "tanh"], output_activation="sigmoid"), ValueError,
+     r"^compare: output_activation must be None \(logits\) or 'softmax'"),
     (lambda: training.train_together(["relu", "tanh"], n=0), ValueError,
      r"^train_together: n must be >= 1, got 0"),
     (lambda: training.build_mlp("relu", depth=0), ValueError, r"^build_mlp: depth must be >= 1"),
