@@ -58,8 +58,9 @@ def build_mlp(name: str | Activation, depth: int = 4, width: int = 32, n_inputs:
 
 
 def assemble_mlp(activation: Activation, depth: int, width: int, n_inputs: int, n_outputs: int,
-         init: str | Mapping[str, str], seed: int, output_activation: Activation | None,
-         make_layer: Callable[[], keras.layers.Layer] | None, params: dict) -> keras.Model:
+                 init: str | Mapping[str, str], seed: int, output_activation: Activation | None,
+                 make_layer: Callable[[], keras.layers.Layer] | None,
+                 params: dict) -> keras.Model:
     """``build_mlp`` on checked parameters (the training entry points check theirs)."""
     keras.utils.set_random_seed(seed)
     kernel_init = kernel_initializer(activation, init)

@@ -9,7 +9,7 @@ Small networks are dominated by that per-op overhead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -17,24 +17,10 @@ from ._settings import RunSettings, activation_param
 from .activation import Activation
 from .experiment import Result, Task, make_optimizer, progress
 from .layers import keras, layer
-from .measure import dead_mask, gradient_norms
+from .measure import PerEpoch, dead_mask, gradient_norms
 from .models import assemble_mlp, scoped_layer
 
 __all__ = ["train_together"]
-
-
-class _EachEpoch(keras.callbacks.Callback):
-    """Runs ``fn()`` before training and after every epoch, collecting what it returns."""
-
-    def __init__(self, fn: Callable[[], object]):
-        super().__init__()
-        self.fn, self.values = fn, []
-
-    def on_train_begin(self, logs=None):
-        self.values = [self.fn()]
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.values.append(self.fn())
 
 
 class _Copies(keras.layers.Layer):
@@ -116,8 +102,8 @@ def train_together(names: Sequence[str], data="two_spirals", *,
     return run_together(names, activations, data, dict(params or {}), loss, run)
 
 
-def run_together(names: Sequence[str], activations: Sequence[Activation], data, params: dict, loss,
-             run: RunSettings) -> dict[str, Result]:
+def run_together(names: Sequence[str], activations: Sequence[Activation], data, params: dict,
+                 loss, run: RunSettings) -> dict[str, Result]:
     """``train_together`` on checked settings and resolved activations (one per name)."""
     task = Task.make(data, run.n, run.seed, None, loss, fname="train_together")
     X_train, X_test, y_train, y_test = task.data
@@ -173,7 +159,7 @@ def run_together(names: Sequence[str], activations: Sequence[Activation], data, 
                         for z, acts in zip(zs, stacked_acts, strict=True)])
         return out
 
-    tracker = _EachEpoch(measure)
+    tracker = PerEpoch(lambda _joint: measure())
     targets = np.repeat(y_train[:, None], k, axis=1)
     joint.fit(X_train, targets, epochs=run.epochs, batch_size=run.batch_size, verbose=0,
               callbacks=[tracker])
