@@ -8,7 +8,9 @@ runs it in the course directory (assignments/) with this environment's nbgrader.
     .venv/bin/python scripts/assignments.py export               # grades -> assignments/grades.csv
     .venv/bin/python scripts/assignments.py feedback             # HTML per student -> feedback/
     .venv/bin/python scripts/assignments.py scores               # the gradebook as a table
-    .venv/bin/python scripts/assignments.py build                # re-write source/ from the builder
+
+The assignments themselves are the notebooks in source/: edit them in JupyterLab (``make lab``,
+then open assignments/source/), with nbgrader's Create Assignment tool for the cells' roles.
 
 Every command takes ``--course DIR`` (default: this repository's assignments/); release, collect,
 autograde, feedback and scores take assignment ids (default: all). nbgrader is an instructor tool
@@ -155,12 +157,6 @@ def scores(args) -> int:
     return 0
 
 
-def build(args) -> int:
-    """Re-write the source notebooks from assignments/build_sources.py."""
-    return subprocess.run([sys.executable, str(COURSE / "build_sources.py"),
-                           "--out", str(args.course / "source")], check=False).returncode
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -179,8 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     sub = commands.add_parser("export", help=export.__doc__.split("\n")[0])
     sub.add_argument("--to", help="the CSV file to write (default: grades.csv in the course)")
     sub.set_defaults(run=export)
-    sub = commands.add_parser("build", help=build.__doc__.split("\n")[0])
-    sub.set_defaults(run=build)
 
     args = parser.parse_args(argv)
     args.course = args.course.resolve()

@@ -109,3 +109,91 @@ def test_one_hidden_layer():
         results = training.compare(["relu", "tanh"], data="xor_blobs", together=together,
                                    **{**SMALL, "depth": 1})
         assert results["relu"].dead_units.shape == (3, 1)
+
+
+# ------------------------------------------------------------------ parameters, checked up front
+
+@pytest.mark.parametrize(("call", "error", "match"), [
+    (lambda: training.train("relu", depth=0), ValueError, r"^train: depth must be >= 1, got 0$"),
+    (lambda: training.train("relu", epochs=-1), ValueError, r"^train: epochs must be >= 1, got -1"),
+    (lambda: training.train("relu", width=2.5), TypeError, r"^train: width must be an int"),
+    (lambda: training.train("relu", batch_size=True), TypeError, r"^train: batch_size must be"),
+    (lambda: training.train("relu", learning_rate=0), ValueError,
+     r"^train: learning_rate must be a finite number > 0, got 0"),
+    (lambda: training.train("relu", learning_rate=float("nan")), ValueError,
+     r"^train: learning_rate must be a finite number > 0"),
+    (lambda: training.train("relu", seed="0"), TypeError, r"^train: seed must be an int"),
+    (lambda: training.train("relu", verbose=1), TypeError, r"^train: verbose must be True or"),
+    (lambda: training.train("relu", init=3), TypeError, r"^train: init must be an initializer"),
+    (lambda: training.train("relu", make_layer="relu"), TypeError, r"^train: make_layer must be"),
+    (lambda: training.train("rleu"), ValueError, r"^train: name 'rleu' is not an activation"),
+    (lambda: training.train(None), TypeError, r"^train: name must be an activation's name"),
+    (lambda: training.compare(["relu", "tanh"], depth=0), ValueError, r"^compare: depth must be"),
+    (lambda: training.compare(["relu", "tnah"]), ValueError,
+     r"^compare: names 'tnah' is not an activation"),
+    (lambda: training.compare([]), ValueError, r"^compare: names must hold at least one"),
+    (lambda: training.compare(["relu", "tanh"], dept=3), TypeError,
+     r"^compare: unexpected keyword argument\(s\) dept"),
+    (lambda: training.compare(["relu", "tanh"], output_activation="sigmoid"), ValueError,
+     r"^compare: output_activation must be None \(logits\) or 'softmax'"),
+    (lambda: training.train_together(["relu", "tanh"], n=0), ValueError,
+     r"^train_together: n must be >= 1, got 0"),
+    (lambda: training.build_mlp("relu", depth=0), ValueError, r"^build_mlp: depth must be >= 1"),
+    (lambda: training.build_mlp("relu", width=-3), ValueError, r"^build_mlp: width must be >= 1"),
+    (lambda: training.dead_units(None, None, "rleu"), ValueError, r"^dead_units: name 'rleu'"),
+])
+def test_entry_points_name_the_function_and_the_parameter(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_make_layer_is_a_parameter_and_the_block_is_the_same_as_passing_it():
+    layers = pytest.importorskip("actlib.layers")
+    model = training.build_mlp("relu", depth=3, width=4,
+                               make_layer=lambda: layers.SubgradientReLU(at_zero=1.0))
+    assert [type(model.get_layer(f"act_{i}")).__name__ for i in (1, 2, 3)] == \
+        ["SubgradientReLU"] * 3
+    passed = training.train("relu", data="circles", seed=3, learning_rate=0.3,
+                            make_layer=lambda: layers.SubgradientReLU(at_zero=1.0), **SMALL)
+    with training.activation_layer("relu", lambda: layers.SubgradientReLU(at_zero=1.0)):
+        scoped = training.train("relu", data="circles", seed=3, learning_rate=0.3, **SMALL)
+    assert isinstance(passed.model.get_layer("act_1"), layers.SubgradientReLU)
+    assert passed.history == scoped.history
+    # only "relu" networks, and only inside the block
+    with training.activation_layer("relu", lambda: layers.SubgradientReLU(at_zero=1.0)):
+        tanh = training.build_mlp("tanh", depth=1, width=2)
+    assert type(tanh.get_layer("act_1")).__name__ == "ActivationLayer"
+    assert type(training.build_mlp("relu", depth=1).get_layer("act_1")).__name__ == \
+        "ActivationLayer"
+
+
+def test_compare_looks_each_name_up_once(monkeypatch):
+    import actlib._settings as settings
+
+    looked_up = []
+
+    def get(name):
+        looked_up.append(name)
+        return actlib_get(name)
+
+    actlib_get = settings.get
+    monkeypatch.setattr(settings, "get", get)
+    for together in (True, False):
+        looked_up.clear()
+        training.compare(["elu", "tanh"], data="xor_blobs", together=together,
+                         **{**SMALL, "epochs": 2})
+        assert looked_up == ["elu", "tanh"]
+
+
+def test_every_module_says_what_it_is_for():
+    import importlib
+
+    for name in ("models", "measure", "experiment", "together", "training"):
+        module = importlib.import_module(f"actlib.{name}")
+        first = module.__doc__.strip().splitlines()[0]
+        assert len(first) > 30, f"actlib.{name}: {first!r}"
+    # the notebooks' one import still offers every name, from where it lives
+    from actlib import measure, models, together
+
+    assert training.build_mlp is models.build_mlp and training.dead_units is measure.dead_units
+    assert training.train_together is together.train_together

@@ -1,0 +1,34 @@
+# Plausible wrong answers to assignments/source/01_sigmoid/01_sigmoid.ipynb: each passes every
+# visible test of its task and fails its hidden tests. One section per solution cell,
+# "# %% <grade_id>" and then the whole cell as a student would hand it in.
+# tests/test_assignments.py submits them and checks that they score exactly the visible
+# tests' points.
+# ruff: noqa
+
+
+# %% task1_answer
+def sigmoid_derivative(x):
+    s = act.sigmoid(x)
+    return s * (1 - s)  # 1 - s cancels to 0 for x > 37
+
+
+# %% task2_answer
+def chain_gradient(x, weights):
+    h = np.asarray(x, dtype=float)
+    grad = np.ones_like(h)
+    for w in weights:
+        z = w * h
+        grad = grad * act.sigmoid.derivative(z)  # forgets the inner factor w
+        h = act.sigmoid(z)
+    return grad
+
+
+# %% task3_answer
+def backprop(x, y, W1, W2, W3):
+    h1 = act.sigmoid(x @ W1)
+    h2 = act.sigmoid(h1 @ W2)
+    y_hat = act.sigmoid(h2 @ W3)
+    delta3 = (y_hat - y) * y_hat * (1 - y_hat)
+    delta2 = delta3 @ W3.T  # forgets the slope of the hidden layers
+    delta1 = delta2 @ W2.T
+    return x.T @ delta1, h1.T @ delta2, h2.T @ delta3
