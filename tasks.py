@@ -55,6 +55,13 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+def activated(py: Path, env: dict[str, str]) -> dict[str, str]:
+    """``env`` as after activating the venv: its programs first on PATH (nbgrader's formgrader,
+    for one, runs ``alembic`` from PATH)."""
+    return {**env, "VIRTUAL_ENV": str(py.parent.parent),
+            "PATH": str(py.parent) + os.pathsep + env.get("PATH", "")}
+
+
 def install_commands(py: Path) -> list[list[str]]:
     """Create the venv and install the pinned stack and actlib (editable)."""
     commands = [] if py.exists() else [[sys.executable, "-m", "venv", str(VENV)]]
@@ -104,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"$ {shown}{' '.join(command)}", flush=True)
         if dry:
             continue
-        code = subprocess.call(command, cwd=ROOT, env={**os.environ, **env})
+        code = subprocess.call(command, cwd=ROOT, env=activated(py, {**os.environ, **env}))
         if code != 0:
             return code
         if command[-2:] == ["-e", "."]:  # the install finished: remember what it installed

@@ -11,8 +11,9 @@ actlib teaching notebooks.
 
 Submodules load on first use, so ``import actlib`` stays light and never imports TensorFlow:
 ``act.data`` (data sets), ``act.deepnet`` (random deep nets in NumPy), ``act.layers`` (Keras
-layers), ``act.training`` (Keras experiments), ``act.plots``, ``act.widgets`` and ``act.check``
-(exercise self-checks).
+layers), ``act.training`` (Keras experiments: train, compare; built from ``act.models``,
+``act.measure``, ``act.experiment`` and ``act.together``), ``act.plots``, ``act.widgets``,
+``act.study`` (notebook 06's study) and ``act.check`` (exercise self-checks).
 """
 
 import importlib
@@ -43,7 +44,8 @@ from .seeds import seed
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "deepnet", "layers", "training", "plots", "widgets", "check")
+_SUBMODULES = ("data", "deepnet", "layers", "training", "models", "measure", "experiment",
+               "together", "plots", "widgets", "check", "study")
 
 __all__ = ["NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation", "elu", "gelu", "get", "leaky_relu",
            "linear", "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax",

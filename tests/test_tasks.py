@@ -1,5 +1,6 @@
 """tasks.py, the cross-platform entry point behind the Makefile and the Windows commands."""
 
+import os
 import re
 import subprocess
 import sys
@@ -90,3 +91,10 @@ def test_dry_run_prints_the_plan_without_running_it():
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert re.search(r"^\$ .*python\S* -m ruff check \.$", out, re.MULTILINE), out
     assert re.search(r"^\$ .*python\S* -m pytest -k nothing$", out, re.MULTILINE), out
+
+
+def test_commands_run_as_in_an_activated_venv(tmp_path):
+    py = tasks.venv_python(tmp_path / ".venv", windows=False)
+    env = tasks.activated(py, {"PATH": "/usr/bin", "HOME": "/home/me"})
+    assert env["PATH"].split(os.pathsep)[:2] == [str(py.parent), "/usr/bin"]
+    assert env["VIRTUAL_ENV"] == str(tmp_path / ".venv") and env["HOME"] == "/home/me"
