@@ -10,6 +10,7 @@ control allows draws a sensible picture.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 
 import ipywidgets as W
@@ -20,8 +21,8 @@ from . import deepnet, plots
 from .functions import NAMES, get
 
 __all__ = ["SLIDERS", "activation_explorer", "explorer_figure", "gradient_flow",
-           "gradient_flow_figure", "self_normalisation", "self_normalisation_figure",
-           "softmax_temperature", "temperature_figure"]
+           "gradient_flow_figure", "render_png", "self_normalisation",
+           "self_normalisation_figure", "softmax_temperature", "temperature_figure"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
@@ -36,19 +37,51 @@ SLIDERS = {
 _LABELS = {"description_width": "initial"}  # labels in full ("weight scale", not "weight sc...")
 
 
-def _show(fig) -> None:
-    from IPython.display import display
+def render_png(fig) -> bytes:
+    """The PNG a widget shows: the figure at its own dpi, with the fixed margins widget figures
+    are made with (``plots.subplots(fast=True)``). The inline backend's ``bbox_inches="tight"``
+    would lay the figure out twice for the same picture; zlib level 1 instead of 6 encodes it in
+    a fraction of the time (same pixels, a slightly larger file)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
+    return buf.getvalue()
 
-    display(fig)
-    plt.close(fig)  # or the inline backend shows it a second time, outside the widget
+
+def _show(fig) -> None:
+    from IPython.display import Image, display
+
+    display(Image(data=render_png(fig), format="png"))
+    plt.close(fig)  # out of pyplot, or the inline backend shows it again, outside the widget
+
+
+def _reuse(fig, nrows: int = 1, ncols: int = 1, **size):
+    """``fig`` with the data artists of its axes removed (its axes, ticks and their text kept:
+    redrawing them is most of a figure's cost), or a new fast figure if ``fig`` is None."""
+    if fig is None:
+        return plots.subplots(ncols, nrows, fast=True, **size)[0]
+    for legend in fig.legends:
+        legend.remove()
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+            artist.remove()
+        ax.containers.clear()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        ax.relim()
+        y0, y1 = (1.0, 10.0) if ax.get_yscale() == "log" else (0.0, 1.0)
+        ax.viewLim.set_points(np.array([[0.0, y0], [1.0, y1]]))  # a new Axes' (with no data)
+        ax.set_prop_cycle(None)  # colours from the start of the cycle, as in a new figure
+    return fig
 
 
 class _Redraw:
-    """Calls ``draw(**values)`` into an Output whenever a control changes."""
+    """Calls ``draw(**values, fig=fig)`` into an Output whenever a control changes; ``fig`` is
+    the figure of the previous call (None at first), which ``draw`` may redraw and return."""
 
     def __init__(self, controls: dict[str, W.ValueWidget], draw: Callable):
         self.controls, self.draw = controls, draw
         self.out = W.Output()
+        self.fig = None
         for c in controls.values():
             c.observe(self, names="value")
 
@@ -58,17 +91,19 @@ class _Redraw:
     def __call__(self, change=None):
         with self.out:
             self.out.clear_output(wait=True)
-            fig = self.draw(**self.values())
-            _show(fig)
+            self.fig = self.draw(**self.values(), fig=self.fig)
+            _show(self.fig)
 
 
 # --------------------------------------------------------------------------- activation explorer
 
-def explorer_figure(name: str = "relu", compare: str | None = None, **params):
-    """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure."""
+def explorer_figure(name: str = "relu", compare: str | None = None, fig=None, **params):
+    """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure
+    (``fig``, from an earlier call, redrawn if given)."""
     if name == "rrelu" and params.get("lower", 0) > params.get("upper", 1):
         params["upper"] = params["lower"]  # a slider pair can cross; the picture should not break
-    fig, ax = plots.subplots(width=6.5, height=3.8, fast=True)
+    fig = _reuse(fig, width=6.5, height=3.8)
+    ax = fig.axes[0]
     plots.plot_activation(name, ax=ax, **params)
     if compare and compare != "(none)":
         plots.plot_activation(compare, ax=ax, color="tab:orange")
@@ -89,11 +124,11 @@ def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Wid
     approximate = W.Checkbox(value=False, description="tanh approximation", style=_LABELS)
     box = W.VBox()
 
-    def draw(activation, compare_with, **_):
+    def draw(activation, compare_with, fig=None, **_):
         params = {p: sliders[(activation, p)].value for (n, p) in SLIDERS if n == activation}
         if activation == "gelu":
             params["approximate"] = approximate.value
-        return explorer_figure(activation, compare_with, **params)
+        return explorer_figure(activation, compare_with, fig=fig, **params)
 
     controls = {"activation": choice, "compare_with": other, "approximate": approximate}
     controls.update({f"{n}.{p}": s for (n, p), s in sliders.items()})
@@ -116,12 +151,14 @@ GRADIENT_FLOW_MAX_DEPTH = 50
 
 
 def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_scale: float = 1.0,
-                         width: int = 64, seed: int = 0):
-    """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``),
-    with the per-layer shrink factor (geometric mean of norm[l] / norm[l + 1]) in the title."""
-    norms = deepnet.gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
-                                   n=128, seed=seed)
-    fig, ax = plots.subplots(width=6.5, height=3.8, fast=True)
+                         width: int = 64, seed: int = 0, fig=None):
+    """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``,
+    remembered per setting), with the per-layer shrink factor (geometric mean of
+    norm[l] / norm[l + 1]) in the title; ``fig``, from an earlier call, is redrawn if given."""
+    norms = deepnet.cached_gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
+                                          n=128, seed=seed)
+    fig = _reuse(fig, width=6.5, height=3.8)
+    ax = fig.axes[0]
     shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
     plots.plot_layer_values({f"{activation}, weight scale {weight_scale:g}": shown}, ax=ax,
                             title="", ylabel="‖dL/dW‖ at layer")
@@ -171,22 +208,37 @@ SELF_NORM_SETUPS = {
 }
 
 
+#: Figure height (inches) of the self-normalisation widget: two panels and two legend rows.
+SELF_NORM_HEIGHT = 4.05
+
+
 def self_normalisation_figure(setups: Sequence[str] = ("SELU, lecun_normal",
                                                       "SELU, glorot_uniform",
                                                       "ReLU, he_normal"),
-                              depth: int = 50, width: int = 64, seed: int = 0):
+                              depth: int = 50, width: int = 64, seed: int = 0, fig=None):
     """Mean and standard deviation of the activations after each layer, for each setup
-    (256 examples: 16,384 values per layer, enough for two decimals)."""
-    fig, (ax_mean, ax_std) = plots.subplots(2, width=4.6, height=3.6, fast=True)
+    (256 examples: 16,384 values per layer, enough for two decimals); the networks are
+    remembered (``deepnet.cached_activation_stats``) and ``fig``, from an earlier call, is
+    redrawn if given."""
+    if fig is not None and not setups:  # no data: the limits of a new figure
+        plt.close(fig)
+        fig = None
+    fig = _reuse(fig, ncols=2, width=4.6, height=SELF_NORM_HEIGHT)
+    if fig.subplotpars.bottom < 0.2:  # a new figure: room below the panels for the legend
+        fig.subplots_adjust(bottom=1.0 / SELF_NORM_HEIGHT)
+    ax_mean, ax_std = fig.axes
     means, stds = {}, {}
     for label in setups:
         name, init = SELF_NORM_SETUPS[label]
-        means[label], stds[label] = deepnet.activation_stats(name, depth, width, init, n=256,
-                                                             seed=seed)
+        means[label], stds[label] = deepnet.cached_activation_stats(name, depth, width, init,
+                                                                    n=256, seed=seed)
     plots.plot_layer_values(means, ax=ax_mean, ylabel="mean of activations", log=False,
-                            title="mean per layer (SELU's target: 0)")
+                            title="mean per layer (SELU's target: 0)", legend=False)
     plots.plot_layer_values(stds, ax=ax_std, ylabel="std of activations", log=True,
-                            title="standard deviation per layer (target: 1)")
+                            title="standard deviation per layer (target: 1)", legend=False)
+    if setups:  # one legend for both panels, below them: it never hides a line
+        fig.legend(*ax_mean.get_legend_handles_labels(), loc="lower center", ncol=4,
+                   fontsize="small", frameon=False)
     return fig
 
 
@@ -210,10 +262,15 @@ def self_normalisation() -> W.Widget:
 TEMPERATURE_MIN = 0.05
 
 
-def temperature_figure(logits: Sequence[float] = (3.0, 0.7, 0.5), temperature: float = 1.0):
-    """Bars of softmax(logits / T)."""
-    fig, ax = plots.subplots(width=5.5, height=3.4, fast=True)
-    plots.plot_softmax(logits, max(temperature, TEMPERATURE_MIN), ax=ax)
+def temperature_figure(logits: Sequence[float] = (3.0, 0.7, 0.5), temperature: float = 1.0,
+                       fig=None):
+    """Bars of softmax(logits / T); ``fig``, from an earlier call, is redrawn if given and it
+    has as many classes (a category axis keeps every class it has seen)."""
+    if fig is not None and len(fig.axes[0].patches) != len(logits):
+        plt.close(fig)
+        fig = None
+    fig = _reuse(fig, width=5.5, height=3.4)
+    plots.plot_softmax(logits, max(temperature, TEMPERATURE_MIN), ax=fig.axes[0])
     return fig
 
 
@@ -225,7 +282,7 @@ def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
                             continuous_update=False)
     message = W.Label()
 
-    def draw(logits_text, temperature):
+    def draw(logits_text, temperature, fig=None):
         try:
             values = [float(v) for v in logits_text.replace(";", ",").split(",") if v.strip()]
             if not values or not np.all(np.isfinite(values)):
@@ -234,7 +291,7 @@ def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
         except ValueError:
             values = list(logits)
             message.value = "Type finite numbers separated by commas; showing the defaults."
-        return temperature_figure(values, temperature)
+        return temperature_figure(values, temperature, fig=fig)
 
     redraw = _Redraw({"logits_text": text, "temperature": temp}, draw)
     redraw()
