@@ -67,38 +67,41 @@ def throughput(n: int) -> list[str]:
             f"Worst ratio: {worst:.2f} (target <= {TARGETS['throughput_ratio']})."]
 
 
-def _redraw_ms(draw, neighbour, repeat: int = 7) -> tuple[float, float, float]:
-    """Median milliseconds of a widget redraw (``draw(fig=...)`` then ``widgets.render_png``,
-    the PNG the widget displays) in three situations:
+def _redraw_ms(draw, neighbour, repeat: int = 7) -> dict[str, float]:
+    """Median milliseconds (wall clock, and CPU time of this process) of a widget redraw
+    (``draw(fig=...)`` then ``widgets.render_png``, the PNG the widget displays) in three
+    situations:
 
-    first: the widget's first picture (a new figure, nothing computed yet);
-    cold:  the figure showed ``neighbour``, and nothing is remembered (every network computed
-           from scratch: a setting never shown, such as a setup just ticked);
-    warm:  the figure showed ``neighbour``, and this setting was shown before (a slider drag)."""
+    first: the widget's first picture (a new figure, every network computed from scratch);
+    cold:  the figure showed ``neighbour`` (one control move away) and nothing else was ever
+           shown: the setting is new, and what the neighbour computed is remembered;
+    warm:  the same, but the setting was shown before (a slider drag revisits them)."""
     import matplotlib.pyplot as plt
 
     from actlib import deepnet, widgets
 
     def redraw(which, fig):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fig = which(fig=fig)
         widgets.render_png(fig)
-        return fig, time.perf_counter() - start
+        return fig, (time.perf_counter() - start, time.process_time() - cpu)
 
     times = {"first": [], "cold": [], "warm": []}
     for _ in range(repeat):
         deepnet.clear_caches()
         fig, t = redraw(draw, None)
         times["first"].append(t)
-        fig, _ = redraw(neighbour, fig)
+        plt.close(fig)
         deepnet.clear_caches()
+        fig, _ = redraw(neighbour, None)
         fig, t = redraw(draw, fig)
         times["cold"].append(t)
         fig, _ = redraw(neighbour, fig)
         fig, t = redraw(draw, fig)
         times["warm"].append(t)
         plt.close(fig)
-    return tuple(1e3 * statistics.median(times[k]) for k in ("first", "cold", "warm"))
+    return {f"{k}{kind}": 1e3 * statistics.median(t[i] for t in times[k])
+            for k in times for i, kind in enumerate(("", " cpu"))}
 
 
 def widget_callbacks(repeat: int = 7) -> list[str]:
@@ -125,10 +128,16 @@ def widget_callbacks(repeat: int = 7) -> list[str]:
         f"gradient flow: relu, depth {deepest} (largest)": (
             f(widgets.gradient_flow_figure, "relu", deepest),
             f(widgets.gradient_flow_figure, "relu", deepest - 1)),
-        "self-normalisation: 3 setups, 50 layers (default)": (
+        "self-normalisation: 3 setups, 50 layers (default; cold: 3rd setup ticked)": (
+            f(widgets.self_normalisation_figure, setups, 50),
+            f(widgets.self_normalisation_figure, setups[:2], 50)),
+        "self-normalisation: 3 setups, 50 layers (default; cold: depth 49 -> 50)": (
             f(widgets.self_normalisation_figure, setups, 50),
             f(widgets.self_normalisation_figure, setups, 49)),
-        "self-normalisation: 7 setups, 100 layers (largest)": (
+        "self-normalisation: 7 setups, 100 layers (largest; cold: 7th setup ticked)": (
+            f(widgets.self_normalisation_figure, many, 100),
+            f(widgets.self_normalisation_figure, many[:6], 100)),
+        "self-normalisation: 7 setups, 100 layers (largest; cold: depth 99 -> 100)": (
             f(widgets.self_normalisation_figure, many, 100),
             f(widgets.self_normalisation_figure, many, 99)),
         "softmax temperature: 3 logits, T = 0.5 (default)": (
@@ -141,17 +150,22 @@ def widget_callbacks(repeat: int = 7) -> list[str]:
     target = TARGETS["widget_ms"]
     lines = [f"Median of {repeat} redraws each: the figure drawn and rendered to the PNG the "
              "widget displays (`widgets.render_png`). first = the widget's first picture (new "
-             "figure, nothing computed); cold = redrawn in the figure that showed its "
-             "neighbour on the slider, with no network remembered (all computed afresh); "
-             "warm = the same, for a setting shown before (a slider drag revisits them). "
-             f"Target: {target} ms, cold and warm.", "",
-             "| widget callback | first (ms) | cold (ms) | warm (ms) | target met |",
-             "|---|---:|---:|---:|---|"]
+             "figure, every network computed from scratch); cold = a setting shown for the "
+             "first time, one control move after its neighbour (what the neighbour computed "
+             "is remembered, nothing else); warm = the same move to a setting shown before "
+             "(a slider drag revisits them). "
+             f"Target: {target} ms wall clock, cold and warm. CPU = this process's CPU time "
+             "(what a redraw costs on an idle core; the wall clock adds waiting for a busy "
+             "one). Load average at the start: "
+             f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs.", "",
+             "| widget callback | first (ms) | cold (ms) | warm (ms) | cold, CPU (ms) "
+             "| warm, CPU (ms) | target met |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     for label, (draw, neighbour) in cases.items():
-        first, cold, warm = _redraw_ms(draw, neighbour, repeat)
-        ok = cold <= target and warm <= target
-        lines.append(f"| {label} | {first:.0f} | {cold:.0f} | {warm:.0f} | "
-                     f"{'yes' if ok else 'NO'} |")
+        t = _redraw_ms(draw, neighbour, repeat)
+        ok = t["cold"] <= target and t["warm"] <= target
+        lines.append(f"| {label} | {t['first']:.0f} | {t['cold']:.0f} | {t['warm']:.0f} | "
+                     f"{t['cold cpu']:.0f} | {t['warm cpu']:.0f} | {'yes' if ok else 'NO'} |")
         print(lines[-1], flush=True)
     return lines
 

@@ -140,11 +140,16 @@ REDRAWS = {  # a figure function and the settings a student moves through, in or
         {"activation": "sigmoid", "depth": 20}, {"activation": "sigmoid", "depth": 21},
         {"activation": "relu", "depth": 50, "weight_scale": 10.0},
         {"activation": "tanh", "depth": 2, "weight_scale": 0.1},
-        {"activation": "sigmoid", "depth": 50, "weight_scale": 0.1},
+        {"activation": "sigmoid", "depth": 50, "weight_scale": 0.1},  # underflows: no line
+        {"activation": "sigmoid", "depth": 49, "weight_scale": 0.1},
+        {"activation": "sigmoid", "depth": 20, "weight_scale": 0.1},
+        {"activation": "relu", "depth": 50, "weight_scale": 10.0},  # overflows
+        {"activation": "relu", "depth": 49, "weight_scale": 10.0},
         {"activation": "sigmoid", "depth": 20}]),
     "self-normalisation": (widgets.self_normalisation_figure, [
         {}, {"depth": 51}, {"setups": many, "depth": 100}, {"setups": many[4:5], "depth": 1},
-        {"setups": (), "depth": 10}, {"setups": many[:2], "depth": 10}, {}]),
+        {"setups": (), "depth": 10}, {"setups": many[:2], "depth": 10},
+        {"setups": many[:2], "depth": 1}, {"setups": many[:2], "depth": 100}, {}]),
     "softmax temperature": (widgets.temperature_figure, [
         {"logits": [3, 0.7, 0.5], "temperature": 0.5},
         {"logits": [3, 0.7, 0.5], "temperature": 20}, {"logits": [1, 2, 3, 4], "temperature": 1.0},
@@ -188,7 +193,16 @@ def test_widget_shows_a_new_picture_for_every_control_change(monkeypatch):
     assert len(shown) == 8 and len(set(shown[5:])) == 3
 
 
-def test_render_png_is_the_figure_at_its_dpi():
-    fig = widgets.gradient_flow_figure()
-    w, h = fig.get_size_inches() * fig.dpi
-    assert pixels(fig).shape[:2] == (round(h), round(w))
+def test_render_png_gives_the_pixels_of_savefig():
+    from io import BytesIO
+
+    from PIL import Image
+
+    for fig in (widgets.gradient_flow_figure(), widgets.self_normalisation_figure(),
+                widgets.temperature_figure()):
+        buf = BytesIO()
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+        saved = np.asarray(Image.open(buf))
+        w, h = fig.get_size_inches() * fig.dpi
+        assert saved.shape == (round(h), round(w), 4)
+        assert np.array_equal(pixels(fig), saved)
