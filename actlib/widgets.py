@@ -1,6 +1,11 @@
-"""Interactive widgets (ipywidgets 8, inline matplotlib). Each one only wires controls to a
-pure function (``actlib.plots``, ``actlib.deepnet``) that the tests call directly; every value a
-control allows draws a sensible picture.
+"""Interactive widgets (ipywidgets 7.7 or 8, inline matplotlib). Each one only wires controls
+to a pure function (``actlib.plots``, ``actlib.deepnet``) that the tests call directly; every
+value a control allows draws a sensible picture.
+
+Redraws are fast (under 100 ms, ``make bench``): a widget passes its figure back to the figure
+function (``fig=``), which replaces only the data (axes and ticks stay); the numbers of a deep
+network are remembered per setting (``deepnet.cached_*``); the widget shows the PNG of
+``render_png``, drawn once, instead of ``display(fig)``.
 
     act.widgets.activation_explorer("elu")
     act.widgets.gradient_flow()
@@ -17,6 +22,7 @@ import zlib
 from collections.abc import Callable, Sequence
 
 import ipywidgets as W
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -59,11 +65,14 @@ def render_png(fig) -> bytes:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     height, width, _ = rgba.shape
     for legend in [legend for legend in fig.legends if legend in _SNAPSHOT]:
-        # drawn once; from now on its pixels, copied (it stays until the figure is rebuilt)
-        _SNAPSHOT.discard(legend)
+        # drawn once; from now on its pixels, copied (until the figure is rebuilt)
         x0, y0, x1, y1 = np.round(legend.get_window_extent().extents).astype(int)
         x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), min(x1 + 1, width), min(y1 + 1, height)
-        fig.figimage(rgba[height - y1:height - y0, x0:x1].copy(), xo=x0, yo=y0, origin="upper")
+        pixels = (x0, y0, rgba[height - y1:height - y0, x0:x1].copy())
+        _LEGEND_PIXELS[_SNAPSHOT.pop(legend)] = pixels
+        while len(_LEGEND_PIXELS) > 32:
+            del _LEGEND_PIXELS[next(iter(_LEGEND_PIXELS))]
+        _legend_image(fig, pixels)
         legend.set_visible(False)
     rows = np.zeros((height, 1 + 4 * width), np.uint8)  # each row: filter type 0, then RGBA
     rows[:, 1:] = rgba.reshape(height, -1)
@@ -73,10 +82,28 @@ def render_png(fig) -> bytes:
                      _png_chunk(b"IEND", b"")])
 
 
-#: Figure legends that ``render_png`` draws once and then copies as pixels: legends outside the
-#: Axes, which stay while the widget only gives its lines new values (25 ms a redraw for seven
-#: entries: text is most of what a redraw draws).
-_SNAPSHOT: weakref.WeakSet = weakref.WeakSet()
+#: Figure legends outside the Axes that ``render_png`` draws once, then copies as pixels
+#: (25 ms a redraw for seven entries: text is most of what a redraw draws), each with its key in
+#: ``_LEGEND_PIXELS``: the same entries in a figure of the same size are the same pixels.
+_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LEGEND_PIXELS: dict = {}
+#: The settings a legend's pixels depend on (besides its entries and the figure's size).
+_LEGEND_STYLE = ("axes.prop_cycle", "figure.facecolor", "font.family", "font.sans-serif",
+                 "font.size", "legend.fontsize", "legend.labelcolor", "lines.linewidth",
+                 "lines.markersize", "text.antialiased", "text.color", "text.hinting")
+
+
+def _legend(fig, key, *args, **kwargs) -> None:
+    """``fig.legend(*args, **kwargs)``, or its pixels if ``render_png`` has drawn it (``key``)."""
+    if key in _LEGEND_PIXELS:
+        _legend_image(fig, _LEGEND_PIXELS[key])
+    else:
+        _SNAPSHOT[fig.legend(*args, **kwargs)] = key
+
+
+def _legend_image(fig, pixels) -> None:
+    x0, y0, image = pixels
+    fig.figimage(image, xo=x0, yo=y0, origin="upper")
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -307,8 +334,10 @@ def self_normalisation_figure(setups: Sequence[str] = ("SELU, lecun_normal",
     plots.plot_layer_values(stds, ax=ax_std, ylabel="std of activations", log=True,
                             title="standard deviation per layer (target: 1)", legend=False)
     if setups:  # one legend for both panels, below them: it never hides a line
-        _SNAPSHOT.add(fig.legend(*ax_mean.get_legend_handles_labels(), loc="lower center",
-                                 ncol=4, fontsize="small", frameon=False))
+        key = ("self_normalisation", tuple(setups), tuple(fig.get_size_inches()), fig.dpi,
+               *(str(matplotlib.rcParams[k]) for k in _LEGEND_STYLE))
+        _legend(fig, key, *ax_mean.get_legend_handles_labels(), loc="lower center", ncol=4,
+                fontsize="small", frameon=False)
     return _fixed_titles(fig)
 
 
