@@ -187,9 +187,14 @@ def test_widget_shows_a_new_picture_for_every_control_change(monkeypatch):
     flow.children[0].children[0].value = "relu"
     assert len(shown) == 5 and shown[2] == shown[0]
     assert all(a != b for a, b in zip(shown[:-1], shown[1:], strict=True))
+    act.deepnet.clear_caches()
     norm = widgets.self_normalisation()
     norm.children[0].children[1].value = 100
+    # every setup was computed after the last picture: ticking them all computes nothing more
+    runs = act.deepnet._stats_run.cache_info()
+    assert runs.currsize == len(widgets.SELF_NORM_SETUPS)
     norm.children[0].children[0].value = tuple(widgets.SELF_NORM_SETUPS)
+    assert act.deepnet._stats_run.cache_info().misses == runs.misses
     assert len(shown) == 8 and len(set(shown[5:])) == 3
 
 
