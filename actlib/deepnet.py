@@ -126,3 +126,72 @@ def activation_stats(name: str, depth: int = 50, width: int = 128, init: str = "
         means = np.array([a.mean() for a in h[1:]])
         stds = np.array([a.std() for a in h[1:]])
     return means, stds
+
+
+# --------------------------------------------------------------------------- caches for widgets
+# A slider drag revisits settings: these remember results per setting (int seeds, no activation
+# parameters) and return exactly what the public functions above return for the same arguments.
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _gradient_norms_cached(name, depth, width, init, weight_scale, n, seed):
+    norms = gradient_norms(name, depth, width, init, weight_scale, n, seed)
+    norms.flags.writeable = False
+    return norms
+
+
+def cached_gradient_norms(name: str, depth: int = 20, width: int = 64,
+                          init: str = "lecun_normal", weight_scale: float = 1.0, n: int = 256,
+                          seed: int = 0) -> np.ndarray:
+    """``gradient_norms(name, depth, width, init, weight_scale, n, seed)``, remembered per
+    setting (a read-only array: the same numbers, computed once)."""
+    return _gradient_norms_cached(name, depth, width, init, weight_scale, n, seed)
+
+
+class _StatsRun:
+    """One network of ``activation_stats``, grown layer by layer on demand: the layers of a
+    deeper network are the same random draws in the same order, so the first ``depth`` layers of
+    a deeper run are exactly the ``depth``-layer network (same operations, same numbers)."""
+
+    def __init__(self, name, width, init, n, seed):
+        self.fn, self.width, self.init = get(name), width, init
+        self.rng = rng_param("activation_stats", seed)
+        self.h = self.rng.standard_normal((n, width))  # forward's h[0]
+        self.means, self.stds = [], []
+
+    @one_blas_thread
+    def grow(self, depth):
+        while len(self.means) < depth:  # forward's loop, then activation_stats' reductions
+            w = init_weights(self.width, self.width, self.init, self.rng, 1.0)
+            with np.errstate(over="ignore", invalid="ignore"):
+                z = self.h @ w
+            self.h = self.fn(z)
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.means.append(self.h.mean())
+                self.stds.append(self.h.std())
+
+
+@functools.lru_cache(maxsize=64, typed=True)
+def _stats_run(name, width, init, n, seed):
+    return _StatsRun(name, width, init, n, seed)
+
+
+def cached_activation_stats(name: str, depth: int = 50, width: int = 128,
+                            init: str = "lecun_normal", n: int = 512,
+                            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``activation_stats(name, depth, width, init, n, seed)``, remembered per network: a new
+    depth computes only the layers not computed before (the same numbers, as new arrays)."""
+    _check_net("activation_stats", name, depth, width, n)
+    if init not in INITIALIZERS:
+        init_weights(1, 1, init)  # its error message
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"cached_activation_stats: seed must be an int, got {seed!r}")
+    run = _stats_run(name, width, init, n, int(seed))
+    run.grow(depth)
+    return np.array(run.means[:depth]), np.array(run.stds[:depth])
+
+
+def clear_caches() -> None:
+    """Forget every remembered network (``cached_gradient_norms``, ``cached_activation_stats``)."""
+    _gradient_norms_cached.cache_clear()
+    _stats_run.cache_clear()

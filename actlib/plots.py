@@ -108,8 +108,9 @@ def plot_histories(results: Mapping, metric: str = "loss", ax=None, title: str =
 
 
 def plot_layer_values(values: Mapping[str, Sequence[float]], ax=None, title: str = "",
-                      ylabel: str = "gradient norm", log: bool = True):
-    """One line per entry of ``values``: a number per layer (gradient norms, means, stds)."""
+                      ylabel: str = "gradient norm", log: bool = True, legend: bool = True):
+    """One line per entry of ``values``: a number per layer (gradient norms, means, stds); with a
+    legend unless ``legend`` is False (panels that share one legend)."""
     ax = _ax(ax)
     for name, v in values.items():
         v = np.asarray(v, float)
@@ -117,7 +118,7 @@ def plot_layer_values(values: Mapping[str, Sequence[float]], ax=None, title: str
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="layer", ylabel=ylabel, title=title or f"{ylabel} per layer")
-    if values:
+    if values and legend:
         ax.legend(fontsize="small")
     return ax
 

@@ -1,6 +1,11 @@
-"""Interactive widgets (ipywidgets 8, inline matplotlib). Each one only wires controls to a
-pure function (``actlib.plots``, ``actlib.deepnet``) that the tests call directly; every value a
-control allows draws a sensible picture.
+"""Interactive widgets (ipywidgets 7.7 or 8, inline matplotlib). Each one only wires controls
+to a pure function (``actlib.plots``, ``actlib.deepnet``) that the tests call directly; every
+value a control allows draws a sensible picture.
+
+Redraws are fast (under 100 ms, ``make bench``): a widget passes its figure back to the figure
+function (``fig=``), which replaces only the data (axes and ticks stay); the numbers of a deep
+network are remembered per setting (``deepnet.cached_*``); the widget shows the PNG of
+``render_png``, drawn once, instead of ``display(fig)``.
 
     act.widgets.activation_explorer("elu")
     act.widgets.gradient_flow()
@@ -10,9 +15,14 @@ control allows draws a sensible picture.
 
 from __future__ import annotations
 
+import io
+import struct
+import weakref
+import zlib
 from collections.abc import Callable, Sequence
 
 import ipywidgets as W
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -20,8 +30,9 @@ from . import deepnet, plots
 from .functions import NAMES, get
 
 __all__ = ["SLIDERS", "activation_explorer", "explorer_figure", "gradient_flow",
-           "gradient_flow_figure", "self_normalisation", "self_normalisation_figure",
-           "softmax_temperature", "temperature_figure"]
+           "gradient_flow_figure", "render_png", "self_normalisation",
+           "self_normalisation_figure", "self_normalisation_warm_up", "softmax_temperature",
+           "temperature_figure"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
@@ -36,19 +47,137 @@ SLIDERS = {
 _LABELS = {"description_width": "initial"}  # labels in full ("weight scale", not "weight sc...")
 
 
-def _show(fig) -> None:
-    from IPython.display import display
+def render_png(fig) -> bytes:
+    """The PNG a widget shows: the figure drawn at its own dpi, with the fixed margins widget
+    figures are made with (``plots.subplots(fast=True)``), the pixels ``savefig`` would give.
 
-    display(fig)
-    plt.close(fig)  # or the inline backend shows it a second time, outside the widget
+    Faster than ``display(fig)``, with the same pixels: the inline backend's
+    ``bbox_inches="tight"`` lays the figure out twice, and Pillow's PNG encoder spends longer
+    choosing row filters and compressing than the drawing takes; here the rows go unfiltered
+    into zlib level 1 (a larger file, 50 to 100 kB, for a picture that stays on this machine).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):  # another backend's canvas: its own PNG
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+        return buf.getvalue()
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    height, width, _ = rgba.shape
+    for legend in [legend for legend in fig.legends if legend in _SNAPSHOT]:
+        # drawn once; from now on its pixels, copied (until the figure is rebuilt)
+        x0, y0, x1, y1 = np.round(legend.get_window_extent().extents).astype(int)
+        x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), min(x1 + 1, width), min(y1 + 1, height)
+        pixels = (x0, y0, rgba[height - y1:height - y0, x0:x1].copy())
+        _LEGEND_PIXELS[_SNAPSHOT.pop(legend)] = pixels
+        while len(_LEGEND_PIXELS) > 32:
+            del _LEGEND_PIXELS[next(iter(_LEGEND_PIXELS))]
+        _legend_image(fig, pixels)
+        legend.set_visible(False)
+    rows = np.zeros((height, 1 + 4 * width), np.uint8)  # each row: filter type 0, then RGBA
+    rows[:, 1:] = rgba.reshape(height, -1)
+    return b"".join([b"\x89PNG\r\n\x1a\n",
+                     _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),
+                     _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
+                     _png_chunk(b"IEND", b"")])
+
+
+#: Figure legends outside the Axes that ``render_png`` draws once, then copies as pixels
+#: (25 ms a redraw for seven entries: text is most of what a redraw draws), each with its key in
+#: ``_LEGEND_PIXELS``: the same entries in a figure of the same size are the same pixels.
+_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LEGEND_PIXELS: dict = {}
+#: The settings a legend's pixels depend on (besides its entries and the figure's size).
+_LEGEND_STYLE = ("axes.prop_cycle", "figure.facecolor", "font.family", "font.sans-serif",
+                 "font.size", "legend.fontsize", "legend.labelcolor", "lines.linewidth",
+                 "lines.markersize", "text.antialiased", "text.color", "text.hinting")
+
+
+def _legend(fig, key, *args, **kwargs) -> None:
+    """``fig.legend(*args, **kwargs)``, or its pixels if ``render_png`` has drawn it (``key``)."""
+    if key in _LEGEND_PIXELS:
+        _legend_image(fig, _LEGEND_PIXELS[key])
+    else:
+        _SNAPSHOT[fig.legend(*args, **kwargs)] = key
+
+
+def _legend_image(fig, pixels) -> None:
+    x0, y0, image = pixels
+    fig.figimage(image, xo=x0, yo=y0, origin="upper")
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _show(fig) -> None:
+    from IPython.display import Image, display
+
+    display(Image(data=render_png(fig), format="png"))
+    plt.close(fig)  # out of pyplot, or the inline backend shows it again, outside the widget
+
+
+def _reuse(fig, nrows: int = 1, ncols: int = 1, **size):
+    """``fig`` with the data artists of its axes removed (its axes, ticks and their text kept:
+    redrawing them is most of a figure's cost), or a new fast figure if ``fig`` is None."""
+    if fig is None:
+        return plots.subplots(ncols, nrows, fast=True, **size)[0]
+    for artist in [*fig.legends, *fig.images]:  # figure legends, and their pixels
+        artist.remove()
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+            artist.remove()
+        ax.containers.clear()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        _new_limits(ax)
+        ax.set_prop_cycle(None)  # colours from the start of the cycle, as in a new figure
+    return fig
+
+
+def _fixed_titles(fig):
+    """Titles at y = 1, where matplotlib puts them anyway when nothing is above the Axes (same
+    pixels); a title it need not place is one tick-label layout fewer per redraw."""
+    for ax in fig.axes:
+        ax.set_title(ax.get_title(), y=1.0)
+    return fig
+
+
+def _new_limits(ax) -> None:
+    """Data limits from the artists ``ax`` has now, view limits of a new Axes (kept if nothing
+    has finite data), as when those artists are drawn on a new Axes."""
+    ax.relim()
+    y0, y1 = (1.0, 10.0) if ax.get_yscale() == "log" else (0.0, 1.0)
+    ax.viewLim.set_points(np.array([[0.0, y0], [1.0, y1]]))
+
+
+def _set_lines(fig, panels: Sequence[dict]) -> bool:
+    """If each Axes of ``fig`` shows exactly the lines (labels, in order) of its ``panels`` entry
+    ({label: one value per layer}), give them the new values and return True (everything else
+    stays: legend, titles, colours); else change nothing and return False."""
+    if fig is None or len(fig.axes) != len(panels) or any(
+            [line.get_label() for line in ax.lines] != list(values)
+            for ax, values in zip(fig.axes, panels, strict=True)):
+        return False
+    for ax, values in zip(fig.axes, panels, strict=True):
+        for line, v in zip(ax.lines, values.values(), strict=True):
+            v = np.asarray(v, float)
+            line.set_data(np.arange(1, len(v) + 1), v)
+        _new_limits(ax)
+        ax.autoscale_view()
+    return True
 
 
 class _Redraw:
-    """Calls ``draw(**values)`` into an Output whenever a control changes."""
+    """Calls ``draw(**values, fig=fig)`` into an Output whenever a control changes; ``fig`` is
+    the figure of the previous call (None at first), which ``draw`` may redraw and return."""
 
-    def __init__(self, controls: dict[str, W.ValueWidget], draw: Callable):
-        self.controls, self.draw = controls, draw
+    def __init__(self, controls: dict[str, W.ValueWidget], draw: Callable,
+                 then: Callable | None = None):
+        self.controls, self.draw, self.then = controls, draw, then
         self.out = W.Output()
+        self.fig = None
         for c in controls.values():
             c.observe(self, names="value")
 
@@ -58,23 +187,27 @@ class _Redraw:
     def __call__(self, change=None):
         with self.out:
             self.out.clear_output(wait=True)
-            fig = self.draw(**self.values())
-            _show(fig)
+            self.fig = self.draw(**self.values(), fig=self.fig)
+            _show(self.fig)
+        if self.then is not None:  # after the picture is on its way: what the next may need
+            self.then(**self.values())
 
 
 # --------------------------------------------------------------------------- activation explorer
 
-def explorer_figure(name: str = "relu", compare: str | None = None, **params):
-    """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure."""
+def explorer_figure(name: str = "relu", compare: str | None = None, fig=None, **params):
+    """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure
+    (``fig``, from an earlier call, redrawn if given)."""
     if name == "rrelu" and params.get("lower", 0) > params.get("upper", 1):
         params["upper"] = params["lower"]  # a slider pair can cross; the picture should not break
-    fig, ax = plots.subplots(width=6.5, height=3.8, fast=True)
+    fig = _reuse(fig, width=6.5, height=3.8)
+    ax = fig.axes[0]
     plots.plot_activation(name, ax=ax, **params)
     if compare and compare != "(none)":
         plots.plot_activation(compare, ax=ax, color="tab:orange")
         ax.set_title(f"{name} vs {compare}: f (solid) and f' (dashed)")
     ax.set_ylim(-2.2, 5.2)
-    return fig
+    return _fixed_titles(fig)
 
 
 def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Widget:
@@ -89,11 +222,11 @@ def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Wid
     approximate = W.Checkbox(value=False, description="tanh approximation", style=_LABELS)
     box = W.VBox()
 
-    def draw(activation, compare_with, **_):
+    def draw(activation, compare_with, fig=None, **_):
         params = {p: sliders[(activation, p)].value for (n, p) in SLIDERS if n == activation}
         if activation == "gelu":
             params["approximate"] = approximate.value
-        return explorer_figure(activation, compare_with, **params)
+        return explorer_figure(activation, compare_with, fig=fig, **params)
 
     controls = {"activation": choice, "compare_with": other, "approximate": approximate}
     controls.update({f"{n}.{p}": s for (n, p), s in sliders.items()})
@@ -116,19 +249,22 @@ GRADIENT_FLOW_MAX_DEPTH = 50
 
 
 def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_scale: float = 1.0,
-                         width: int = 64, seed: int = 0):
-    """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``),
-    with the per-layer shrink factor (geometric mean of norm[l] / norm[l + 1]) in the title."""
-    norms = deepnet.gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
-                                   n=128, seed=seed)
-    fig, ax = plots.subplots(width=6.5, height=3.8, fast=True)
-    shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
-    plots.plot_layer_values({f"{activation}, weight scale {weight_scale:g}": shown}, ax=ax,
-                            title="", ylabel="‖dL/dW‖ at layer")
+                         width: int = 64, seed: int = 0, fig=None):
+    """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``,
+    remembered per setting), with the per-layer shrink factor (geometric mean of
+    norm[l] / norm[l + 1]) in the title; ``fig``, from an earlier call, is redrawn if given."""
+    norms = deepnet.cached_gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
+                                          n=128, seed=seed)
+    shown = {f"{activation}, weight scale {weight_scale:g}":
+             np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)}
+    if not _set_lines(fig, [shown]):  # a new line (and legend) only for a new label
+        fig = _reuse(fig, width=6.5, height=3.8)
+        plots.plot_layer_values(shown, ax=fig.axes[0], title="", ylabel="‖dL/dW‖ at layer")
+    ax = fig.axes[0]
     factor = shrink_factor(norms)
     ax.set_title(f"gradient norm per layer: × {factor:.3g} per layer going back"
                  if np.isfinite(factor) else "gradient norm per layer (underflows to 0)")
-    return fig
+    return _fixed_titles(fig)
 
 
 def shrink_factor(norms: Sequence[float]) -> float:
@@ -171,23 +307,42 @@ SELF_NORM_SETUPS = {
 }
 
 
+#: Figure height (inches) of the self-normalisation widget: two panels and two legend rows.
+SELF_NORM_HEIGHT = 4.05
+
+
 def self_normalisation_figure(setups: Sequence[str] = ("SELU, lecun_normal",
                                                       "SELU, glorot_uniform",
                                                       "ReLU, he_normal"),
-                              depth: int = 50, width: int = 64, seed: int = 0):
+                              depth: int = 50, width: int = 64, seed: int = 0, fig=None):
     """Mean and standard deviation of the activations after each layer, for each setup
-    (256 examples: 16,384 values per layer, enough for two decimals)."""
-    fig, (ax_mean, ax_std) = plots.subplots(2, width=4.6, height=3.6, fast=True)
+    (256 examples: 16,384 values per layer, enough for two decimals); the networks are
+    remembered (``deepnet.cached_activation_stats``) and ``fig``, from an earlier call, is
+    redrawn if given."""
+    if fig is not None and not setups:  # no data: the limits of a new figure
+        plt.close(fig)
+        fig = None
     means, stds = {}, {}
     for label in setups:
         name, init = SELF_NORM_SETUPS[label]
-        means[label], stds[label] = deepnet.activation_stats(name, depth, width, init, n=256,
-                                                             seed=seed)
+        means[label], stds[label] = deepnet.cached_activation_stats(name, depth, width, init,
+                                                                    n=256, seed=seed)
+    if _set_lines(fig, [means, stds]):  # the same setups: new values, same lines and legend
+        return fig
+    fig = _reuse(fig, ncols=2, width=4.6, height=SELF_NORM_HEIGHT)
+    if fig.subplotpars.bottom < 0.2:  # a new figure: room below the panels for the legend
+        fig.subplots_adjust(bottom=1.0 / SELF_NORM_HEIGHT)
+    ax_mean, ax_std = fig.axes
     plots.plot_layer_values(means, ax=ax_mean, ylabel="mean of activations", log=False,
-                            title="mean per layer (SELU's target: 0)")
+                            title="mean per layer (SELU's target: 0)", legend=False)
     plots.plot_layer_values(stds, ax=ax_std, ylabel="std of activations", log=True,
-                            title="standard deviation per layer (target: 1)")
-    return fig
+                            title="standard deviation per layer (target: 1)", legend=False)
+    if setups:  # one legend for both panels, below them: it never hides a line
+        key = ("self_normalisation", tuple(setups), tuple(fig.get_size_inches()), fig.dpi,
+               *(str(matplotlib.rcParams[k]) for k in _LEGEND_STYLE))
+        _legend(fig, key, *ax_mean.get_legend_handles_labels(), loc="lower center", ncol=4,
+                fontsize="small", frameon=False)
+    return _fixed_titles(fig)
 
 
 def self_normalisation() -> W.Widget:
@@ -200,9 +355,17 @@ def self_normalisation() -> W.Widget:
         "depth": W.IntSlider(value=50, min=1, max=100, description="depth", style=_LABELS,
                              continuous_update=False),
     }
-    redraw = _Redraw(controls, self_normalisation_figure)
+    redraw = _Redraw(controls, self_normalisation_figure, then=self_normalisation_warm_up)
     redraw()
     return W.VBox([W.HBox([controls["setups"], controls["depth"]]), redraw.out])
+
+
+def self_normalisation_warm_up(setups=(), depth: int = 50, width: int = 64, seed: int = 0):
+    """Compute (and remember) every setup at ``depth``, shown or not: the widget calls it after
+    each picture, so ticking another setup finds its numbers ready (a new depth costs only the
+    layers not computed before: about 0.3 ms a layer and setup)."""
+    for name, init in SELF_NORM_SETUPS.values():
+        deepnet.cached_activation_stats(name, depth, width, init, n=256, seed=seed)
 
 
 # --------------------------------------------------------------------------- softmax temperature
@@ -210,11 +373,16 @@ def self_normalisation() -> W.Widget:
 TEMPERATURE_MIN = 0.05
 
 
-def temperature_figure(logits: Sequence[float] = (3.0, 0.7, 0.5), temperature: float = 1.0):
-    """Bars of softmax(logits / T)."""
-    fig, ax = plots.subplots(width=5.5, height=3.4, fast=True)
-    plots.plot_softmax(logits, max(temperature, TEMPERATURE_MIN), ax=ax)
-    return fig
+def temperature_figure(logits: Sequence[float] = (3.0, 0.7, 0.5), temperature: float = 1.0,
+                       fig=None):
+    """Bars of softmax(logits / T); ``fig``, from an earlier call, is redrawn if given and it
+    has as many classes (a category axis keeps every class it has seen)."""
+    if fig is not None and len(fig.axes[0].patches) != len(logits):
+        plt.close(fig)
+        fig = None
+    fig = _reuse(fig, width=5.5, height=3.4)
+    plots.plot_softmax(logits, max(temperature, TEMPERATURE_MIN), ax=fig.axes[0])
+    return _fixed_titles(fig)
 
 
 def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
@@ -225,7 +393,7 @@ def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
                             continuous_update=False)
     message = W.Label()
 
-    def draw(logits_text, temperature):
+    def draw(logits_text, temperature, fig=None):
         try:
             values = [float(v) for v in logits_text.replace(";", ",").split(",") if v.strip()]
             if not values or not np.all(np.isfinite(values)):
@@ -234,7 +402,7 @@ def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
         except ValueError:
             values = list(logits)
             message.value = "Type finite numbers separated by commas; showing the defaults."
-        return temperature_figure(values, temperature)
+        return temperature_figure(values, temperature, fig=fig)
 
     redraw = _Redraw({"logits_text": text, "temperature": temp}, draw)
     redraw()

@@ -75,3 +75,46 @@ def test_exploding_networks_give_inf_not_warnings():
         warnings.simplefilter("error")
         norms = deepnet.gradient_norms("relu", depth=50, weight_scale=10.0)
     assert norms.shape == (50,) and norms[0] > 1e30  # exploding, and no warning
+
+
+def same(a, b):
+    """Bit-identical arrays (NaN where NaN, inf where inf, same dtype and shape)."""
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize(("name", "init"), [("selu", "lecun_normal"), ("selu", "random_normal"),
+                                            ("selu", "he_normal"), ("relu", "glorot_uniform"),
+                                            ("tanh", "glorot_uniform")])
+def test_cached_activation_stats_equal_a_fresh_computation(name, init):
+    deepnet.clear_caches()
+    for depth in (30, 100, 1, 57, 100, 101):  # grow, shrink (a prefix), grow again, repeat
+        fresh = deepnet.activation_stats(name, depth, 64, init, n=256, seed=3)
+        cached = deepnet.cached_activation_stats(name, depth, 64, init, n=256, seed=3)
+        assert same(fresh[0], cached[0]) and same(fresh[1], cached[1]), depth
+    cached[0][:] = 0.0  # the caller's copy: the cache is untouched
+    assert same(deepnet.cached_activation_stats(name, 101, 64, init, n=256, seed=3)[0],
+                deepnet.activation_stats(name, 101, 64, init, n=256, seed=3)[0])
+
+
+@pytest.mark.parametrize(("name", "depth", "scale"), [("sigmoid", 20, 1.0), ("relu", 50, 10.0),
+                                                      ("tanh", 2, 0.1), ("selu", 33, 1.0)])
+def test_cached_gradient_norms_equal_a_fresh_computation(name, depth, scale):
+    deepnet.clear_caches()
+    for _ in range(2):  # computed, then remembered
+        cached = deepnet.cached_gradient_norms(name, depth, 64, "lecun_normal", scale, 128, 0)
+        assert same(cached, deepnet.gradient_norms(name, depth, 64, "lecun_normal", scale,
+                                                   n=128, seed=0))
+        assert not cached.flags.writeable  # shared: read-only
+    assert deepnet.cached_gradient_norms(name, depth, 64, "lecun_normal", scale, 128, 0) is cached
+
+
+def test_cached_functions_check_their_arguments():
+    with pytest.raises(ValueError, match="activation_stats: depth must be an int >= 1"):
+        deepnet.cached_activation_stats("selu", 0)
+    with pytest.raises(ValueError, match="activation_stats: depth must be an int >= 1"):
+        deepnet.cached_activation_stats("selu", True)
+    with pytest.raises(ValueError, match="unknown init 'zeros'"):
+        deepnet.cached_activation_stats("selu", 3, init="zeros")
+    with pytest.raises(ValueError, match="forward: depth must be an int >= 1"):
+        deepnet.cached_gradient_norms("relu", True)

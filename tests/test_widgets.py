@@ -118,3 +118,96 @@ def test_plot_softmax_and_layer_values_labels():
     assert [t.get_text() for t in ax.texts] == ["0.846", "0.085", "0.069"]
     ax = plots.plot_layer_values({"a": [1, 0.1, 0.01]}, ylabel="gradient norm")
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "layer"
+
+
+def pixels(fig):
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(widgets.render_png(fig))))
+
+
+many = tuple(widgets.SELF_NORM_SETUPS)
+REDRAWS = {  # a figure function and the settings a student moves through, in order
+    "explorer": (widgets.explorer_figure, [
+        {"name": "elu", "alpha": 1.0}, {"name": "elu", "alpha": 2.0},
+        {"name": "gelu", "compare": "silu"},
+        {"name": "gelu", "compare": "silu", "approximate": True},
+        {"name": "rrelu", "compare": "relu", "lower": 0.9, "upper": 0.1},
+        {"name": "relu", "compare": "(none)"}]),
+    "gradient flow": (widgets.gradient_flow_figure, [
+        {"activation": "sigmoid", "depth": 20}, {"activation": "sigmoid", "depth": 21},
+        {"activation": "relu", "depth": 50, "weight_scale": 10.0},
+        {"activation": "tanh", "depth": 2, "weight_scale": 0.1},
+        {"activation": "sigmoid", "depth": 50, "weight_scale": 0.1},  # underflows: no line
+        {"activation": "sigmoid", "depth": 49, "weight_scale": 0.1},
+        {"activation": "sigmoid", "depth": 20, "weight_scale": 0.1},
+        {"activation": "relu", "depth": 50, "weight_scale": 10.0},  # overflows
+        {"activation": "relu", "depth": 49, "weight_scale": 10.0},
+        {"activation": "sigmoid", "depth": 20}]),
+    "self-normalisation": (widgets.self_normalisation_figure, [
+        {}, {"depth": 51}, {"setups": many, "depth": 100}, {"setups": many[4:5], "depth": 1},
+        {"setups": (), "depth": 10}, {"setups": many[:2], "depth": 10},
+        {"setups": many[:2], "depth": 1}, {"setups": many[:2], "depth": 100}, {}]),
+    "softmax temperature": (widgets.temperature_figure, [
+        {"logits": [3, 0.7, 0.5], "temperature": 0.5},
+        {"logits": [3, 0.7, 0.5], "temperature": 20}, {"logits": [1, 2, 3, 4], "temperature": 1.0},
+        {"logits": [1000, 0, -1000, 5], "temperature": 0.05},
+        {"logits": [1, 2], "temperature": 1}]),
+}
+
+
+@pytest.mark.parametrize("widget", list(REDRAWS))
+def test_redrawn_figure_changes_and_looks_like_a_new_one(widget):
+    """What a widget shows after a control moves: its figure, redrawn for the new setting, is
+    pixel for pixel the figure the function draws from scratch, and differs from the last one."""
+    draw, settings = REDRAWS[widget]
+    fig, last, reused = None, None, 0
+    for kwargs in settings:
+        redrawn = draw(**kwargs, fig=fig)
+        reused += redrawn is fig
+        fig = redrawn
+        fresh = draw(**kwargs)
+        shown = pixels(fig)
+        assert np.array_equal(shown, pixels(fresh)), kwargs
+        plt.close(fresh)
+        assert last is None or not np.array_equal(shown, last), kwargs
+        last = shown
+    assert reused >= len(settings) - 3  # a new figure only for a new number of classes, or none
+
+
+def test_widget_shows_a_new_picture_for_every_control_change(monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
+    flow = widgets.gradient_flow()
+    flow.children[0].children[1].value = 21
+    flow.children[0].children[1].value = 20  # back: from the cache, the first picture again
+    flow.children[1].value = 10.0
+    flow.children[0].children[0].value = "relu"
+    assert len(shown) == 5 and shown[2] == shown[0]
+    assert all(a != b for a, b in zip(shown[:-1], shown[1:], strict=True))
+    act.deepnet.clear_caches()
+    norm = widgets.self_normalisation()
+    norm.children[0].children[1].value = 100
+    # every setup was computed after the last picture: ticking them all computes nothing more
+    runs = act.deepnet._stats_run.cache_info()
+    assert runs.currsize == len(widgets.SELF_NORM_SETUPS)
+    norm.children[0].children[0].value = tuple(widgets.SELF_NORM_SETUPS)
+    assert act.deepnet._stats_run.cache_info().misses == runs.misses
+    assert len(shown) == 8 and len(set(shown[5:])) == 3
+
+
+def test_render_png_gives_the_pixels_of_savefig():
+    from io import BytesIO
+
+    from PIL import Image
+
+    for fig in (widgets.gradient_flow_figure(), widgets.self_normalisation_figure(),
+                widgets.temperature_figure()):
+        buf = BytesIO()
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+        saved = np.asarray(Image.open(buf))
+        w, h = fig.get_size_inches() * fig.dpi
+        assert saved.shape == (round(h), round(w), 4)
+        assert np.array_equal(pixels(fig), saved)
