@@ -216,7 +216,10 @@ def test_every_task_has_points_a_solution_and_visible_and_hidden_tests(a):
     nb = source_notebook(a)
     found = tasks(nb)
     assert len(found) >= 3 and [t.number for t in found] == list(range(1, len(found) + 1))
-    assert sum(t.points for t in found) == 10
+    total = sum(t.points for t in found)
+    assert total == 10, (
+        f"{a}: the task headings add up to {total} points; an assignment is worth 10: move points "
+        "between tasks (their test cells' points, first comments, headings and table rows)")
     wrong = wrong_answers(a)
     solution_ids = []
     for t in found:
@@ -237,8 +240,11 @@ def test_every_task_has_points_a_solution_and_visible_and_hidden_tests(a):
         assert "### END HIDDEN TESTS" in source(hidden[0])
         # the hidden tests compare with actlib (act.<...>), never with a copy of the solution
         assert "act." in source(hidden[0]), f"task {t.number}'s hidden tests do not use actlib"
-        assert sum(nbgrader_meta(c)["points"] for c in (*visible, *hidden)) == t.points, (
-            f"task {t.number}: the heading says {t.points} points")
+        cell_points = sum(nbgrader_meta(c)["points"] for c in (*visible, *hidden))
+        assert cell_points == t.points, (
+            f"task {t.number}: its test cells are worth {cell_points} points, its heading says "
+            f"{t.points}: update '## Task {t.number} · {t.title} (n points)' and row {t.number} "
+            "of the table in the first cell")
         grade_id = nbgrader_meta(answer)["grade_id"]
         solution_ids.append(grade_id)
         assert wrong[grade_id].strip(), f"no wrong answer for {grade_id}"
@@ -246,8 +252,10 @@ def test_every_task_has_points_a_solution_and_visible_and_hidden_tests(a):
     assert sorted(wrong) == sorted(solution_ids), "one wrong answer per solution cell"
     # the intro's table of tasks says what the headings say
     rows = re.findall(r"^\| (\d+) \| (.+) \| (\d+) \|$", source(nb["cells"][0]), re.M)
-    assert [(int(i), title, int(p)) for i, title, p in rows] == \
-        [(t.number, t.title, t.points) for t in found]
+    table = [(int(i), title, int(p)) for i, title, p in rows]
+    headings = [(t.number, t.title, t.points) for t in found]
+    assert table == headings, (
+        f"{a}: the table in the first cell says {table}, the task headings say {headings}")
     assert "| | **total** | **10** |" in source(nb["cells"][0])
 
 
@@ -255,7 +263,9 @@ def test_expected_wrong_scores_are_the_visible_points():
     for a in IDS:
         visible = sum(nbgrader_meta(c)["points"] for t in tasks(source_notebook(a))
                       for c in t.graded(hidden=False))
-        assert EXPECTED[a]["wrong"] == visible, a
+        assert EXPECTED[a]["wrong"] == visible, (
+            f"{a}: the visible tests are worth {visible} points, so the wrong answers score "
+            f"{visible}: set EXPECTED['{a}']['wrong'] = {visible} in tests/test_assignments.py")
 
 
 # ------------------------------------------------------------------------- the student versions
@@ -301,7 +311,10 @@ def test_release_imports_only_what_students_have(course, a):
 def test_autograde_gives_the_exact_scores(graded, a):
     with Gradebook(f"sqlite:///{graded / 'gradebook.db'}") as gb:
         scores = {s: gb.find_submission(a, s).score for s in STUDENTS}
-        assert scores == EXPECTED[a]
+        lost = {s: [(g.name, g.score, g.max_score) for g in
+                    gb.find_submission_notebook(a, a, s).grades if g.score != g.max_score]
+                for s in STUDENTS if scores[s] != EXPECTED[a][s]}
+        assert scores == EXPECTED[a], f"{a}: cells that lost points (name, score, of): {lost}"
         assert gb.find_assignment(a).max_score == 10
         # the wrong answers pass every visible test and fail every hidden one
         notebook = gb.find_submission_notebook(a, a, "wrong")
@@ -342,3 +355,14 @@ def test_validate_reads_the_output_not_the_exit_code(course, tmp_path):
     assert run.stdout.count("VALIDATION FAILED ON 3 CELL(S)") == 1
     assert run.stdout.count("Success! Your notebook passes all the tests.") == 1
     assert f"1 of 2 notebook(s) failed: {untouched}" in run.stdout
+
+
+def test_the_readme_table_lists_every_assignment_with_its_points():
+    readme = (COURSE.parent / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", readme, re.M))
+    assert sorted(rows) == sorted(IDS), "README.md's assignment table and assignments/source/"
+    for a in IDS:
+        said = [int(p) for p in re.findall(r"\((\d+)\)(?: ·|$)", rows[a])]
+        points = [t.points for t in tasks(source_notebook(a))]
+        assert said == points, (f"README.md's table says {a}'s tasks are worth {said} points, "
+                                f"the notebook's headings {points}")
