@@ -138,7 +138,10 @@ def problems_in(nb) -> list[str]:
         for out in cell.get("outputs", []):
             where = f"cell {index} ({_first_line(cell)!r})"
             if out.output_type == "error":
-                found.append(f"{where}: {out.ename}: {out.evalue}"[:600])
+                printed = "".join(o.text for o in cell.outputs
+                                  if o.output_type == "stream" and o.name == "stdout")
+                found.append(f"{where}: {out.ename}: {out.evalue}"[:600]
+                             + (f"; it printed {printed.strip()[-600:]!r}" if printed else ""))
             elif out.output_type == "stream" and out.name == "stderr":
                 found.append(f"{where} wrote to stderr: {out.text.strip()[:500]!r}")
     return found
