@@ -10,7 +10,9 @@ Importing this module imports Keras (and TensorFlow); ``import actlib`` alone do
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 
 # Before TensorFlow loads: no C++ logs (level 3: TF 2.21's tf.data logs a harmless version-skew
 # message at ERROR level on every fit, and ipykernel would show it in the notebook), and no
@@ -18,9 +20,35 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import keras  # noqa: E402
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Inside, file descriptor 2 (what C/C++ code writes to stderr) goes to os.devnull.
+
+    Why: full TensorFlow's C++ libraries write registration notices (cuDNN/cuBLAS factories,
+    "computation placer already registered") straight to fd 2 while loading, before
+    TF_CPP_MIN_LOG_LEVEL applies, and ipykernel shows fd 2 as a red stderr stream. Exceptions
+    propagate as usual, and in Jupyter sys.stderr (Python warnings) is not fd 2."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (AttributeError, OSError, ValueError):  # no usable fd 2 (e.g. pythonw): nothing to hide
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+with _native_stderr_silenced():  # an ImportError still propagates, with its message
+    import keras
+    from keras import ops
+
 import numpy as np  # noqa: E402
-from keras import ops  # noqa: E402
 
 from .functions import NAMES, get  # noqa: E402
 

@@ -74,6 +74,10 @@ def pip_spec(url: str) -> str:
 
 
 def install_cell_source(url: str) -> str:
+    """The Colab cell. Plain actlib, no [keras] extra: Colab has TensorFlow and Keras, and the
+    extra's tensorflow-cpu would go in beside them. actlib's bounds admit every version Colab
+    preinstalls (ipywidgets 7.7.1 included, which Colab renders without a custom widget
+    manager), so pip adds actlib and changes nothing else (tests/envs/test_colab.py checks)."""
     return (f"{CELL_MARKER} (this cell does nothing elsewhere)\n"
             "import sys\n"
             "\n"

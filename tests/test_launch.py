@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
+from packaging.markers import Marker
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -29,14 +30,30 @@ URL = links.repository_url()
 NOTEBOOK_00 = ROOT / "notebooks" / "00_why_activations.ipynb"
 
 
-def pins(path: Path) -> dict[str, str]:
-    """{'numpy': '2.4.6', ...} from a requirements file's name==version lines."""
+def pins(path: Path, python: str | None = None) -> dict[str, str]:
+    """{'numpy': '2.4.6', ...} from a requirements file's name==version lines.
+
+    With ``python`` ("3.11"), only the lines whose environment marker holds on the Binder image
+    (Linux x86-64, that Python); a name pinned twice for one environment is an error."""
     found = {}
-    for line in path.read_text().splitlines():
-        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.split("#")[0].strip())
-        if match:
-            found[match.group(1).lower()] = match.group(2)
+    for line in requirement_lines(path):
+        requirement, _, marker = line.partition(";")
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", requirement.strip())
+        if not match:
+            continue
+        if marker.strip() and not (python and Marker(marker).evaluate(binder_environment(python))):
+            continue
+        name = match.group(1).lower()
+        assert name not in found, f"{path.name}: {name} pinned twice for one platform"
+        found[name] = match.group(2)
     return found
+
+
+def binder_environment(python: str) -> dict[str, str]:
+    """The marker environment of the Binder image: Linux x86-64 with that Python."""
+    return {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
+            "os_name": "posix", "python_version": python, "python_full_version": f"{python}.0",
+            "implementation_name": "cpython", "platform_python_implementation": "CPython"}
 
 
 def requirement_lines(path: Path) -> list[str]:
@@ -61,12 +78,13 @@ def test_binder_python_is_one_the_stack_supports():
 
 
 def test_binder_requirements_are_pinned_like_the_root_ones():
-    binder, root = pins(BINDER / "requirements.txt"), pins(ROOT / "requirements.txt")
+    python = binder_python()
+    binder, root = pins(BINDER / "requirements.txt"), pins(ROOT / "requirements.txt", python)
     assert binder, "binder/requirements.txt pins nothing"
     for name, version in binder.items():
         assert root.get(name) == version, f"{name}=={version} in binder/, {root.get(name)} at root"
     lines = requirement_lines(BINDER / "requirements.txt")
-    assert all("==" in line or line == "." for line in lines), lines
+    assert all(("==" in line and ";" not in line) or line == "." for line in lines), lines
     # what a student's kernel imports: actlib's dependencies, Keras, TensorFlow, widgets, Lab
     needed = {"numpy", "scipy", "matplotlib", "ipywidgets", "keras", "tensorflow-cpu",
               "jupyterlab", "ipykernel"}
