@@ -59,7 +59,7 @@ def test_what_each_command_runs():
     assert [c for c, _ in steps[:2]] == [ruff, ["py", "-m", "pytest"]]
     (envs, env), (claims, _) = steps[2:]
     assert "tests/envs" in envs and env == {"ACTLIB_ENV_TESTS": "1"}
-    assert claims == ["py", "scripts/claims.py"]
+    assert claims == ["py", "scripts/claims.py", "--seeds", "1-4"]  # seed 0: nbval's run above
     assert tasks.commands("assignments", [], py) == [(["py", "scripts/assignments.py",
                                                         "release"], {})]
     assert tasks.commands("claims", ["--seeds", "5-9"], py)[0][0][-2:] == ["--seeds", "5-9"]
