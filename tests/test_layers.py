@@ -63,9 +63,15 @@ def test_gelu_tanh_layer():
     # 3e-7 with TensorFlow 2.21, 4.5e-7 with 2.19 (Colab's); the bound is 7.2e-7 on [-6, 6].
     tail = np.abs(X).max() / 2 * 2 * np.finfo(np.float32).eps
     np.testing.assert_allclose(y, act.gelu(X, approximate=True), rtol=2e-6, atol=tail)
-    # ...and so does its gradient (up to 2e-6 per unit weight, against actlib's exact tail).
-    np.testing.assert_allclose(grad, w * act.gelu.derivative(X, approximate=True), rtol=2e-5,
-                               atol=1.5e-5)
+    # ...and so does its gradient: TensorFlow differentiates tanh as 1 - y^2 in float32, a few
+    # ulps of 1 off in the tails, and the chain rule multiplies that by |x|/2 u'(x) (u' = du/dx).
+    # Measured per unit weight: 1.5e-6 with TensorFlow 2.21, 2.8e-6 with 2.19 (at x = -4.75).
+    x64 = X.astype(np.float64)
+    du = np.sqrt(2 / np.pi) * (1 + 3 * 0.044715 * x64**2)
+    want = w * act.gelu.derivative(X, approximate=True)
+    slack = w * (np.abs(x64) / 2 * du + 0.5) * 4 * np.finfo(np.float32).eps
+    err = np.abs(grad - want)
+    assert np.all(err <= 2e-5 * np.abs(want) + slack), (err.max(), X.flat[err.argmax()])
 
 
 def test_prelu_layer_is_trainable_and_its_alpha_gradient_matches():
