@@ -13,7 +13,7 @@ Submodules load on first use, so ``import actlib`` stays light and never imports
 ``act.data`` (data sets), ``act.deepnet`` (random deep nets in NumPy), ``act.layers`` (Keras
 layers), ``act.training`` (Keras experiments: train, compare; built from ``act.models``,
 ``act.measure``, ``act.experiment`` and ``act.together``), ``act.plots``, ``act.widgets``,
-``act.study`` (notebook 06's study) and ``act.check`` (exercise self-checks).
+``act.study`` (notebook 07's study) and ``act.check`` (exercise self-checks).
 """
 
 import importlib

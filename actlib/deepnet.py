@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
@@ -97,6 +98,58 @@ def forward(name: str, depth: int = 20, width: int = 64, init: str = "lecun_norm
     return weights, zs, h
 
 
+class Propagation(NamedTuple):
+    """Per-layer measurements of one random network, arrays indexed by layer l = 1..depth
+    (element ``l - 1``); see ``propagation``."""
+
+    forward_std: np.ndarray
+    backward_std: np.ndarray
+    weight_grad_norm: np.ndarray
+
+
+@one_blas_thread
+def propagation(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
+                n: int = 256, seed=0, *, weight_scale: float = 1.0, **params) -> Propagation:
+    r"""How a signal travels through a random network, both ways, layer by layer.
+
+    The network is ``forward``'s: n standard-normal inputs :math:`h_0`, then for l = 1..depth
+
+    .. math:: z_l = h_{l-1} W_l, \qquad h_l = f(z_l),
+
+    with :math:`W_l` drawn by ``init`` (times ``weight_scale``). The loss backpropagated is
+    :math:`L = \frac1n \sum_i \ell_i` with :math:`\ell_i = \langle h_{\text{depth},i},
+    g_i\rangle` for a fixed standard-normal direction g (the error an output layer would send
+    down), so each example's error starts with std 1 at the top:
+
+    .. math:: \delta_l = \frac{\partial \ell}{\partial z_l}
+              = \bigl(\delta_{l+1} W_{l+1}^\top\bigr) \odot f'(z_l), \qquad
+              \frac{\partial L}{\partial W_l} = \frac1n\, h_{l-1}^\top \delta_l .
+
+    Returns a ``Propagation`` of three arrays of length ``depth``:
+
+    - ``forward_std[l-1]``: std of :math:`h_l` (the signal going up; 1 at the input);
+    - ``backward_std[l-1]``: std of :math:`\delta_l`, the per-example error reaching layer l
+      (the signal going down);
+    - ``weight_grad_norm[l-1]``: :math:`\lVert \partial L / \partial W_l \rVert_F`, what
+      an optimiser sees (``gradient_norms``). It is a product of the two signals, so it can
+      stay flat while both shrink (or grow) in opposite directions: only the two stds show that.
+    """
+    _check_net("propagation", name, depth, width, n)
+    weights, zs, h = forward(name, depth, width, init, weight_scale, n, seed, **params)
+    fn = get(name)
+    g = np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, 1]))
+    delta = g.standard_normal((n, width))  # d l_i / d h_depth for each example
+    fwd, bwd, norms = np.empty(depth), np.empty(depth), np.empty(depth)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(depth - 1, -1, -1):
+            delta_z = delta * fn.derivative(zs[layer], **params)
+            fwd[layer] = h[layer + 1].std()
+            bwd[layer] = delta_z.std()
+            norms[layer] = np.linalg.norm(h[layer].T @ delta_z) / n
+            delta = delta_z @ weights[layer].T
+    return Propagation(fwd, bwd, norms)
+
+
 @one_blas_thread
 def gradient_norms(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
                    weight_scale: float = 1.0, n: int = 256, seed=0, **params) -> np.ndarray:
@@ -148,6 +201,21 @@ def cached_gradient_norms(name: str, depth: int = 20, width: int = 64,
     return _gradient_norms_cached(name, depth, width, init, weight_scale, n, seed)
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
+def _propagation_cached(name, depth, width, init, n, seed, weight_scale):
+    result = propagation(name, depth, width, init, n, seed, weight_scale=weight_scale)
+    for a in result:
+        a.flags.writeable = False
+    return result
+
+
+def cached_propagation(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
+                       n: int = 256, seed: int = 0, *, weight_scale: float = 1.0) -> Propagation:
+    """``propagation(...)`` remembered per setting (read-only arrays: the same numbers, computed
+    once); for widgets, whose sliders revisit settings."""
+    return _propagation_cached(name, depth, width, init, n, seed, float(weight_scale))
+
+
 class _StatsRun:
     """One network of ``activation_stats``, grown layer by layer on demand: the layers of a
     deeper network are the same random draws in the same order, so the first ``depth`` layers of
@@ -192,6 +260,8 @@ def cached_activation_stats(name: str, depth: int = 50, width: int = 128,
 
 
 def clear_caches() -> None:
-    """Forget every remembered network (``cached_gradient_norms``, ``cached_activation_stats``)."""
+    """Forget every remembered network (``cached_gradient_norms``, ``cached_propagation``,
+    ``cached_activation_stats``)."""
     _gradient_norms_cached.cache_clear()
+    _propagation_cached.cache_clear()
     _stats_run.cache_clear()

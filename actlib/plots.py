@@ -11,10 +11,40 @@ import numpy as np
 
 from .functions import get, softmax
 
-__all__ = ["plot_activation", "plot_decision_boundary", "plot_histories", "plot_layer_values",
-           "plot_softmax", "subplots"]
+__all__ = ["COLORS", "color_for", "integer_ticks", "plot_activation", "plot_decision_boundary",
+           "plot_histories", "plot_layer_values", "plot_softmax", "subplots"]
 
 X_RANGE = (-5.0, 5.0)
+
+#: One colour per activation, everywhere in the collection, from Paul Tol's discrete rainbow
+#: (the colour-blind-safe scheme he gives for more than 9 categories; its palest tints, which do
+#: not read as lines on white, are left out). Family members that share a figure (ReLU and its
+#: variants; the smooth modern ones) get far-apart hues. ``linear`` is the scheme's neutral grey;
+#: ``softmax`` is drawn in its two-class form, which *is* the sigmoid, so it shares that colour.
+COLORS = {
+    "sigmoid": "#882E72", "softmax": "#882E72", "tanh": "#7BAFDE", "linear": "#777777",
+    "relu": "#DC050C", "leaky_relu": "#F1932D", "prelu": "#72190E", "rrelu": "#F6C141",
+    "elu": "#4EB265", "selu": "#1965B0", "softplus": "#AA6F9E", "gelu": "#90C987",
+    "silu": "#994F88", "swish": "#994F88", "mish": "#5289C7",
+}
+
+
+def color_for(label: str):
+    """The collection's colour for an activation, from a name or a label that starts with one
+    ("relu", "relu (he_normal)", "leaky_relu(alpha=0.1)"); None (matplotlib's cycle) otherwise."""
+    key = str(label).strip().lower().replace("-", "_").replace(" ", "_")
+    for name in sorted(COLORS, key=len, reverse=True):  # leaky_relu before relu
+        if key.startswith(name):
+            return COLORS[name]
+    return None
+
+
+def integer_ticks(ax, axis: str = "x"):
+    """Only whole numbers on ``axis`` (layers, epochs)."""
+    from matplotlib.ticker import MaxNLocator
+
+    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
+    return ax
 
 
 def subplots(ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2,
@@ -57,7 +87,9 @@ def plot_activation(name: str, ax=None, x=None, derivative: bool = True, label: 
     else:
         y, dy = fn(x, **params), fn.derivative(x, **params)
     text = label or (f"{name}({_params_text(params)})" if params else name)
-    (line,) = ax.plot(x, y, color=color, lw=2, label=text)
+    if fn.name == "softmax" and label is None:
+        text = "softmax([x, 0])[0]"  # a vector function: its two-class form, the sigmoid
+    (line,) = ax.plot(x, y, color=color or color_for(fn.name), lw=2, label=text)
     if derivative:
         ax.plot(x, dy, color=line.get_color(), lw=1.5, ls="--", label=f"{text}'")
     ax.axhline(0, color="0.8", lw=0.8, zorder=0)
@@ -98,9 +130,11 @@ def plot_histories(results: Mapping, metric: str = "loss", ax=None, title: str =
     key = f"val_{metric}" if validation else metric
     for name, result in results.items():
         values = result.history[key]
-        ax.plot(np.arange(1, len(values) + 1), values, label=name)
-    ax.set(xlabel="epoch", ylabel=key.replace("_", " "),
-           title=title or f"{'test' if validation else 'training'} {metric}")
+        ax.plot(np.arange(1, len(values) + 1), values, label=name, color=color_for(name))
+    # The lessons pass their test set as Keras' validation data: call it what it is.
+    label = f"{'test' if validation else 'training'} {metric}"
+    ax.set(xlabel="epoch", ylabel=label, title=title or label)
+    integer_ticks(ax)
     if metric == "loss":
         ax.set_yscale("log")
     ax.legend(fontsize="small")
@@ -114,7 +148,8 @@ def plot_layer_values(values: Mapping[str, Sequence[float]], ax=None, title: str
     ax = _ax(ax)
     for name, v in values.items():
         v = np.asarray(v, float)
-        ax.plot(np.arange(1, len(v) + 1), v, marker="o", ms=3, label=name)
+        ax.plot(np.arange(1, len(v) + 1), v, marker="o", ms=3, label=name, color=color_for(name))
+    integer_ticks(ax)
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="layer", ylabel=ylabel, title=title or f"{ylabel} per layer")

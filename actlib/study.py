@@ -1,4 +1,4 @@
-"""The activation study of notebook 06: every hidden-layer activation, on several tasks, depths and
+"""The activation study of notebook 07: every hidden-layer activation, on several tasks, depths and
 seeds, measured the same way, written to one results file.
 
     python -m actlib.study --full            # the full study (about 10 minutes on 2 cores)

@@ -1,4 +1,4 @@
-"""The self-checks of 05_modern_activations.ipynb: a right answer passes, a plausible wrong one
+"""The self-checks of 06_modern_activations.ipynb: a right answer passes, a plausible wrong one
 fails with a hint, the untouched stub says 'not attempted', other errors are one line. (Solutions
 live here, never in the notebook.)"""
 

@@ -1,4 +1,4 @@
-"""The self-checks of 04_softmax.ipynb: a right answer passes, a plausible wrong one fails with a
+"""The self-checks of 05_softmax.ipynb: a right answer passes, a plausible wrong one fails with a
 hint, the untouched stub says 'not attempted', other errors are one line. (Solutions live here,
 never in the notebook.)"""
 

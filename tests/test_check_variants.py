@@ -1,4 +1,4 @@
-"""The self-checks of 03_relu_variants.ipynb: a right answer passes, a plausible wrong one fails
+"""The self-checks of 04_relu_variants.ipynb: a right answer passes, a plausible wrong one fails
 with a hint, the untouched stub says 'not attempted', other errors are one line. (Solutions live
 here, never in the notebook.)"""
 

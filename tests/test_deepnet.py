@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
+import actlib as act
 from actlib import deepnet
 
 
@@ -118,3 +119,38 @@ def test_cached_functions_check_their_arguments():
         deepnet.cached_activation_stats("selu", 3, init="zeros")
     with pytest.raises(ValueError, match="forward: depth must be an int >= 1"):
         deepnet.cached_gradient_norms("relu", True)
+
+
+@pytest.mark.parametrize("name", ["tanh", "relu", "gelu"])
+def test_propagation_measures_both_directions(name):
+    depth, width, n, seed = 6, 16, 32, 3
+    weights, zs, h = deepnet.forward(name, depth, width, n=n, seed=seed)
+    p = deepnet.propagation(name, depth, width, n=n, seed=seed)
+    assert np.allclose(p.weight_grad_norm, deepnet.gradient_norms(name, depth, width, n=n,
+                                                                  seed=seed))
+    assert np.allclose(p.forward_std, [a.std() for a in h[1:]])
+    # by hand: the per-example error at the top is g * f'(z_depth), one layer down through W
+    g = np.random.default_rng(np.random.SeedSequence([seed, 1])).standard_normal((n, width))
+    fn = getattr(act, name)
+    top = g * fn.derivative(zs[-1])
+    below = (top @ weights[-1].T) * fn.derivative(zs[-2])
+    assert p.backward_std[-1] == pytest.approx(top.std())
+    assert p.backward_std[-2] == pytest.approx(below.std())
+
+
+def test_propagation_sees_what_the_weight_gradient_hides():
+    """ReLU with LeCun weights: both signals shrink over 20 layers, the weight gradient not."""
+    p = deepnet.propagation("relu", 20, 64, "lecun_normal")
+    assert p.forward_std[-1] < 1e-2 and p.backward_std[0] < 1e-2
+    assert 0.3 < p.weight_grad_norm[0] / p.weight_grad_norm[-1] < 3
+    he = deepnet.propagation("relu", 20, 64, "he_normal")
+    assert 0.3 < he.forward_std[-1] < 3 and 0.3 < he.backward_std[0] < 3
+
+
+def test_cached_propagation_matches_and_rejects_bad_input():
+    a = deepnet.cached_propagation("tanh", 5, 8, n=16, seed=2, weight_scale=1.5)
+    b = deepnet.propagation("tanh", 5, 8, n=16, seed=2, weight_scale=1.5)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+    assert not a.forward_std.flags.writeable
+    with pytest.raises(ValueError, match="propagation: depth"):
+        deepnet.propagation("tanh", 0)

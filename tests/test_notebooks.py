@@ -94,3 +94,36 @@ def test_no_activation_defined_outside_exercises(path):
     for c in cells[:exercises]:
         if c["cell_type"] == "code":
             assert not pattern.search(source(c)), source(c)[:120]
+
+
+def _asserts(src):
+    import ast
+
+    try:
+        return [n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Assert)]
+    except SyntaxError:  # an exercise stub may be half-written code
+        return []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_asserts_live_in_collapsed_check_cells(path):
+    """Every claim keeps its assert, out of the student's way: in a check cell right after the
+    cell it checks, collapsed in JupyterLab (jupyter.source_hidden) and Colab (cellView: form),
+    silent unless a claim fails (scripts/hide_checks.py makes them)."""
+    from scripts.hide_checks import CHECK_HEADER, CHECK_METADATA, is_check
+
+    cells = load(path)["cells"]
+    checks = [i for i, c in enumerate(cells) if is_check(c)]
+    assert checks, f"{path.name} checks no claim"
+    for i, c in enumerate(cells):
+        src = source(c)
+        if c["cell_type"] != "code":
+            continue
+        if i in checks:
+            assert c["metadata"]["jupyter"] == CHECK_METADATA["jupyter"]
+            assert c["metadata"]["cellView"] == "form" and src.startswith(CHECK_HEADER)
+            assert _asserts(src), f"cell {i} is a check cell without an assert"
+            assert not c["outputs"], f"check cell {i} printed something"
+            assert cells[i - 1]["cell_type"] == "code", f"check cell {i} follows no code cell"
+        else:
+            assert not _asserts(src), f"{path.name} cell {i} asserts in view: {src[:80]}"

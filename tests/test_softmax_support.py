@@ -1,4 +1,4 @@
-"""actlib.training's softmax-output option (added for 04_softmax.ipynb)."""
+"""actlib.training's softmax-output option (added for 05_softmax.ipynb)."""
 
 import numpy as np
 import pytest

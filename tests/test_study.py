@@ -1,4 +1,4 @@
-"""actlib.study: the bookkeeping of notebook 06's study (summaries, table, heatmap, file format).
+"""actlib.study: the bookkeeping of notebook 07's study (summaries, table, heatmap, file format).
 The training itself is tested in test_training.py; here one tiny real run checks the rows."""
 
 import json

@@ -1,5 +1,5 @@
 """actlib.training.PReLUSlopes / prelu_slopes: the learned PReLU slopes per layer over training
-(used by 03_relu_variants.ipynb)."""
+(used by 04_relu_variants.ipynb)."""
 
 import numpy as np
 import pytest

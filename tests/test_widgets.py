@@ -28,7 +28,9 @@ def lines_are_finite(ax):
 @pytest.mark.parametrize("name", act.NAMES)
 def test_plot_activation_every_name(name):
     ax = plots.plot_activation(name)
-    assert ax.get_title() == f"{name} and its derivative"
+    shown = "softmax([x, 0])[0]" if name == "softmax" else name  # a vector function: 2-class form
+    assert ax.get_title() == f"{shown} and its derivative"
+    assert ax.get_lines()[0].get_color().upper() == plots.COLORS[name]
     assert ax.get_xlabel() == "x" and ax.get_legend() is not None
     assert len(ax.get_lines()) >= 2 and lines_are_finite(ax)
 
@@ -211,3 +213,21 @@ def test_render_png_gives_the_pixels_of_savefig():
         w, h = fig.canvas.get_width_height()  # matplotlib's own rounding of inches x dpi
         assert saved.shape == (h, w, 4)
         assert np.array_equal(pixels(fig), saved)
+
+
+def test_one_colour_per_activation():
+    """Every activation has the collection's colour, distinct from every other one's (softmax
+    is drawn as its two-class form, the sigmoid, and swish is silu's other name)."""
+    from actlib.functions import NAMES
+
+    distinct = [n for n in NAMES if n != "softmax"]
+    assert set(NAMES) <= set(plots.COLORS)
+    assert len({plots.COLORS[n] for n in distinct}) == len(distinct)
+    assert plots.color_for("leaky_relu (alpha=0.1)") == plots.COLORS["leaky_relu"]
+    assert plots.color_for("ReLU, he_normal") == plots.COLORS["relu"]
+    assert plots.color_for("my own") is None
+
+
+def test_layer_and_epoch_axes_have_integer_ticks():
+    ax = plots.plot_layer_values({"relu": [1.0, 0.5, 0.25]})
+    assert all(float(t).is_integer() for t in ax.get_xticks())

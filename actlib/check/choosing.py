@@ -1,4 +1,4 @@
-"""Self-checks for 06_choosing_an_activation.ipynb."""
+"""Self-checks for 07_choosing_an_activation.ipynb."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Self-checks for 05_modern_activations.ipynb."""
+"""Self-checks for 06_modern_activations.ipynb."""
 
 from __future__ import annotations
 

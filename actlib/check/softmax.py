@@ -1,4 +1,4 @@
-"""Self-checks for 04_softmax.ipynb."""
+"""Self-checks for 05_softmax.ipynb."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Self-checks for 03_relu_variants.ipynb."""
+"""Self-checks for 04_relu_variants.ipynb."""
 
 from __future__ import annotations
 

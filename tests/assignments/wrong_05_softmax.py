@@ -1,4 +1,4 @@
-# Plausible wrong answers to assignments/source/04_softmax/04_softmax.ipynb: each passes every
+# Plausible wrong answers to assignments/source/05_softmax/05_softmax.ipynb: each passes every
 # visible test of its task and fails its hidden tests. One section per solution cell,
 # "# %% <grade_id>" and then the whole cell as a student would hand it in.
 # tests/test_assignments.py submits them and checks that they score exactly the visible

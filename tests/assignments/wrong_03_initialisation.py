@@ -1,4 +1,4 @@
-# Plausible wrong answers to assignments/source/05_initialisation/05_initialisation.ipynb: each
+# Plausible wrong answers to assignments/source/03_initialisation/03_initialisation.ipynb: each
 # passes every visible test of its task and fails its hidden tests. One section per solution cell,
 # "# %% <grade_id>" and then the whole cell as a student would hand it in.
 # tests/test_assignments.py submits them and checks that they score exactly the visible
