@@ -127,3 +127,43 @@ def test_asserts_live_in_collapsed_check_cells(path):
             assert cells[i - 1]["cell_type"] == "code", f"check cell {i} follows no code cell"
         else:
             assert not _asserts(src), f"{path.name} cell {i} asserts in view: {src[:80]}"
+
+
+def _exercise_cells(path):
+    cells = load(path)["cells"]
+    start = next(i for i, c in enumerate(cells)
+                 if c["cell_type"] == "markdown" and source(c).startswith("## Exercises"))
+    end = next(i for i, c in enumerate(cells)
+               if c["cell_type"] == "markdown" and source(c).startswith("## Summary"))
+    return cells[start:end]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_an_exercise_designs_or_interprets_an_experiment(path):
+    """Not only formulas to retype: each lesson asks for at least one experiment to design or a
+    result to interpret (heading '**Exercise N (design): ...**' or '(interpret)'), and checks
+    what can be checked with an act.check function."""
+    text = "\n".join(source(c) for c in _exercise_cells(path) if c["cell_type"] == "markdown")
+    assert re.search(r"\*\*Exercise \d+ \((design|interpret)\)", text), path.name
+
+
+SUMMARY = re.compile(r"<summary>(.*?)</summary>")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_hints_are_tiered(path):
+    """Hints open one at a time (<details>): 'Hint 1' is a nudge, then 'Hint 2', ..., and the
+    answer, if given at all, only in the last one ('Answer')."""
+    tiered = 0
+    for c in _exercise_cells(path):
+        if c["cell_type"] != "markdown":
+            continue
+        for block in re.split(r"\*\*Exercise \d+", source(c)):
+            summaries = SUMMARY.findall(block)
+            if not summaries:
+                continue
+            hints = [s for s in summaries if s != "Answer"]
+            assert hints == [f"Hint {k}" for k in range(1, len(hints) + 1)], summaries
+            assert "Answer" not in summaries[:-1], summaries
+            tiered += len(hints) >= 2
+    assert tiered >= 1, f"{path.name}: no exercise with at least two tiers of hints"
