@@ -8,7 +8,8 @@ network are remembered per setting (``deepnet.cached_*``); the widget shows the 
 ``render_png``, drawn once, instead of ``display(fig)``.
 
     act.widgets.activation_explorer("elu")
-    act.widgets.gradient_flow()
+    act.widgets.gradient_flow()           # = signal_propagation("sigmoid")
+    act.widgets.signal_propagation("relu", "he_normal")
     act.widgets.self_normalisation()
     act.widgets.softmax_temperature([3, 0.7, 0.5])
 """
@@ -29,10 +30,10 @@ import numpy as np
 from . import deepnet, plots
 from .functions import NAMES, get
 
-__all__ = ["SLIDERS", "activation_explorer", "explorer_figure", "gradient_flow",
-           "gradient_flow_figure", "render_png", "self_normalisation",
-           "self_normalisation_figure", "self_normalisation_warm_up", "softmax_temperature",
-           "temperature_figure"]
+__all__ = ["PANELS", "SLIDERS", "activation_explorer", "explorer_figure", "gradient_flow",
+           "gradient_flow_figure", "propagation_figure", "render_png", "self_normalisation",
+           "self_normalisation_figure", "self_normalisation_warm_up", "shrink_factor",
+           "signal_propagation", "softmax_temperature", "temperature_figure"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
@@ -243,55 +244,115 @@ def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Wid
     return box
 
 
-# --------------------------------------------------------------------------- gradient flow
+# --------------------------------------------------------------------------- signal propagation
 
 GRADIENT_FLOW_MAX_DEPTH = 50
+PROPAGATION_MAX_DEPTH = GRADIENT_FLOW_MAX_DEPTH
+
+#: The three panels of the propagation figure: (field of ``deepnet.Propagation``, title).
+PANELS = (("forward_std", "forward: std of $h_l$"),
+          ("backward_std", r"backward: std of $\partial\ell/\partial z_l$"),
+          ("weight_grad_norm", r"$\|\partial L/\partial W_l\|$ / top layer's"))
 
 
-def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_scale: float = 1.0,
-                         width: int = 64, seed: int = 0, fig=None):
-    """Per-layer gradient norms of a random ``depth``-layer network (``deepnet.gradient_norms``,
-    remembered per setting), with the per-layer shrink factor (geometric mean of
-    norm[l] / norm[l + 1]) in the title; ``fig``, from an earlier call, is redrawn if given."""
-    norms = deepnet.cached_gradient_norms(activation, depth, width, "lecun_normal", weight_scale,
-                                          n=128, seed=seed)
-    shown = {f"{activation}, weight scale {weight_scale:g}":
-             np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)}
-    if not _set_lines(fig, [shown]):  # a new line (and legend) only for a new label
-        fig = _reuse(fig, width=6.5, height=3.8)
-        plots.plot_layer_values(shown, ax=fig.axes[0], title="", ylabel="‖dL/dW‖ at layer")
-    ax = fig.axes[0]
-    factor = shrink_factor(norms)
-    ax.set_title(f"gradient norm per layer: × {factor:.3g} per layer going back"
-                 if np.isfinite(factor) else "gradient norm per layer (underflows to 0)")
+def _decades(values: Sequence[np.ndarray]) -> tuple[float, float]:
+    """Log-axis limits: whole decades around every finite positive value, at least 1e-3..10,
+    at most 1e-30..1e30 (so a vanished or exploded signal shows as a line at the edge)."""
+    v = np.concatenate([np.asarray(a, float).ravel() for a in values])
+    v = v[np.isfinite(v) & (v > 0)]
+    lo = np.floor(np.log10(v.min())) if v.size else -3.0
+    hi = np.ceil(np.log10(v.max())) if v.size else 1.0
+    return 10.0 ** max(min(lo, -3.0), -30.0), 10.0 ** min(max(hi, 1.0), 30.0)
+
+
+def propagation_figure(activation: str = "relu", init: str = "lecun_normal", depth: int = 20,
+                       weight_scale: float = 1.0, width: int = 64, seed: int = 0, fig=None):
+    """The three measurements of ``deepnet.propagation`` per layer, side by side on one log
+    scale: the forward signal (std of h_l, 1 at the input), the backward error (std of the
+    per-example dl/dz_l, about 1 at the top) and the weight gradient's norm relative to the top
+    layer's. Each title gives the factor per layer (``shrink_factor``). Values that underflow
+    to 0 or overflow are drawn at the axis' edge (1e-30 or 1e30). ``fig``, from an earlier call,
+    is redrawn if given."""
+    result = deepnet.cached_propagation(activation, depth, width, init, n=128, seed=seed,
+                                        weight_scale=weight_scale)
+    top = result.weight_grad_norm[-1]
+    with np.errstate(all="ignore"):
+        relative = result.weight_grad_norm / top if np.isfinite(top) and top > 0 else \
+            np.full(depth, np.nan)
+    series = {"forward_std": result.forward_std, "backward_std": result.backward_std,
+              "weight_grad_norm": relative}
+    lo, hi = _decades(series.values())
+    label = f"{activation}, {init}, scale {weight_scale:g}"
+    panels = [{label: np.clip(np.nan_to_num(series[key], nan=lo, posinf=hi), lo, hi)}
+              for key, _ in PANELS]
+    if not _set_lines(fig, panels):
+        if fig is None:
+            fig, _ = plt.subplots(1, 3, figsize=(10.8, 3.7), sharey=True)
+            fig.subplots_adjust(left=0.075, right=0.985, bottom=0.15, top=0.8, wspace=0.1)
+        fig = _reuse(fig)
+        for ax, (_, title), shown in zip(fig.axes, PANELS, panels, strict=True):
+            plots.plot_layer_values(shown, ax=ax, title=title, ylabel="", legend=False)
+            ax.set_title(title, fontsize="medium")
+        fig.axes[0].set_ylabel("relative to 1 (log scale)")
+        # whole decades only, at most 7 labelled: log axes' minor ticks are most of a redraw
+        from matplotlib.ticker import LogLocator, NullLocator
+
+        fig.axes[0].yaxis.set_major_locator(LogLocator(numticks=7))
+        fig.axes[0].yaxis.set_minor_locator(NullLocator())
+    for ax, (key, _) in zip(fig.axes, PANELS, strict=True):
+        ax.set_ylim(lo, hi)
+        # per layer going up for the forward signal, going back for the two gradients
+        values = series[key][::-1] if key == "forward_std" else series[key]
+        factor = shrink_factor(values)
+        ax.set_xlabel(f"layer  (× {factor:.3g} per layer)" if np.isfinite(factor)
+                      else "layer  (reaches 0 or overflows)")
+    if fig._suptitle is None:
+        fig.suptitle(label, fontsize="medium", y=0.985, va="top")
+    else:
+        fig._suptitle.set_text(label)
     return _fixed_titles(fig)
 
 
 def shrink_factor(norms: Sequence[float]) -> float:
-    """Geometric mean of norm[l] / norm[l + 1]: how much the gradient shrinks (< 1) or grows
-    (> 1) per layer on its way back to the input. NaN if a norm is 0 or not finite."""
+    """Geometric mean of norm[l] / norm[l + 1]: how much a quantity shrinks (< 1) or grows
+    (> 1) per layer from the last layer to the first. NaN if a value is 0 or not finite."""
     norms = np.asarray(norms, float)
     if len(norms) < 2 or not np.all(np.isfinite(norms) & (norms > 0)):
         return float("nan")
     return float(np.exp(np.mean(np.diff(np.log(norms[::-1])))))
 
 
-def gradient_flow() -> W.Widget:
-    """Depth, weight scale and activation -> gradient norm per layer of a random deep net."""
+def signal_propagation(activation: str = "relu", init: str = "lecun_normal",
+                       depth: int = 20, weight_scale: float = 1.0) -> W.Widget:
+    """Activation x initialisation x depth (x weight scale) -> forward std, backward std and
+    weight-gradient norm per layer of a random deep net (``propagation_figure``)."""
     controls = {
-        "activation": W.Dropdown(options=[n for n in NAMES if n != "softmax"], value="sigmoid",
+        "activation": W.Dropdown(options=[n for n in NAMES if n != "softmax"], value=activation,
                                  description="activation", style=_LABELS),
-        "depth": W.IntSlider(value=20, min=2, max=GRADIENT_FLOW_MAX_DEPTH, description="depth",
-                             style=_LABELS,
-                             continuous_update=False),
-        "weight_scale": W.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05,
+        "init": W.Dropdown(options=deepnet.INITIALIZERS, value=init,
+                           description="initialisation", style=_LABELS),
+        "depth": W.IntSlider(value=depth, min=2, max=PROPAGATION_MAX_DEPTH,
+                             description="depth", style=_LABELS, continuous_update=False),
+        "weight_scale": W.FloatLogSlider(value=weight_scale, base=10, min=-1, max=1, step=0.05,
                                          description="weight scale", style=_LABELS,
                                          continuous_update=False),
     }
-    redraw = _Redraw(controls, gradient_flow_figure)
+    redraw = _Redraw(controls, propagation_figure)
     redraw()
-    return W.VBox([W.HBox([controls["activation"], controls["depth"]]),
-                   controls["weight_scale"], redraw.out])
+    return W.VBox([W.HBox([controls["activation"], controls["init"]]),
+                   W.HBox([controls["depth"], controls["weight_scale"]]), redraw.out])
+
+
+def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_scale: float = 1.0,
+                         width: int = 64, seed: int = 0, fig=None):
+    """``propagation_figure`` with LeCun weights (lesson 01's network)."""
+    return propagation_figure(activation, "lecun_normal", depth, weight_scale, width, seed, fig)
+
+
+def gradient_flow(activation: str = "sigmoid") -> W.Widget:
+    """Lesson 01's widget: ``signal_propagation`` starting from a sigmoid net with LeCun
+    weights."""
+    return signal_propagation(activation, "lecun_normal")
 
 
 # --------------------------------------------------------------------------- self-normalisation

@@ -58,7 +58,24 @@ def test_gradient_flow_figure_extremes(activation, depth, scale):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig = widgets.gradient_flow_figure(activation, depth, scale)
-    assert fig.axes[0].get_title().startswith("gradient norm per layer")
+    assert [ax.get_title() for ax in fig.axes] == [title for _, title in widgets.PANELS]
+    for ax in fig.axes:  # every layer drawn, vanished or exploded values at the axis' edge
+        (line,) = ax.get_lines()
+        y = line.get_ydata()
+        lo, hi = ax.get_ylim()
+        assert len(y) == depth and np.all(np.isfinite(y)) and np.all((lo <= y) & (y <= hi))
+        assert ax.get_xlabel().startswith("layer")
+
+
+def test_propagation_figure_shows_the_three_measurements():
+    fig = widgets.propagation_figure("relu", "lecun_normal", depth=20)
+    result = act.deepnet.propagation("relu", 20, 64, "lecun_normal", n=128)
+    forward, backward, weight = (ax.get_lines()[0].get_ydata() for ax in fig.axes)
+    assert np.allclose(forward, result.forward_std) and np.allclose(backward, result.backward_std)
+    assert np.allclose(weight, result.weight_grad_norm / result.weight_grad_norm[-1])
+    factor = float(fig.axes[0].get_xlabel().split("× ")[1].split()[0])
+    assert 0.6 < factor < 0.8  # ReLU + LeCun: about 1/sqrt(2) per layer
+    assert fig._suptitle.get_text() == "relu, lecun_normal, scale 1"
 
 
 def test_shrink_factor():
@@ -101,8 +118,9 @@ def test_widgets_build_and_redraw_when_controls_move(monkeypatch):
     assert all(lines_are_finite(fig.axes[0]) for fig in drawn)
 
     flow = widgets.gradient_flow()
-    flow.children[0].children[1].value = widgets.GRADIENT_FLOW_MAX_DEPTH
-    flow.children[1].value = 10.0
+    flow.children[1].children[0].value = widgets.GRADIENT_FLOW_MAX_DEPTH
+    flow.children[1].children[1].value = 10.0
+    flow.children[0].children[1].value = "he_normal"
     norm = widgets.self_normalisation()
     norm.children[0].children[1].value = 100
     temp = widgets.softmax_temperature()
@@ -111,8 +129,8 @@ def test_widgets_build_and_redraw_when_controls_move(monkeypatch):
     temp.children[0].value = "1, 2, 3"
     assert temp.children[2].value == ""
     temp.children[1].value = widgets.TEMPERATURE_MIN
-    # explorer 1 + 4, gradient flow 1 + 2, self-normalisation 1 + 1, temperature 1 + 3
-    assert len(drawn) == 14
+    # explorer 1 + 4, gradient flow 1 + 3, self-normalisation 1 + 1, temperature 1 + 3
+    assert len(drawn) == 15
 
 
 def test_plot_softmax_and_layer_values_labels():
@@ -148,6 +166,11 @@ REDRAWS = {  # a figure function and the settings a student moves through, in or
         {"activation": "relu", "depth": 50, "weight_scale": 10.0},  # overflows
         {"activation": "relu", "depth": 49, "weight_scale": 10.0},
         {"activation": "sigmoid", "depth": 20}]),
+    "signal propagation": (widgets.propagation_figure, [
+        {"activation": "relu", "init": "lecun_normal"}, {"activation": "relu", "init": "he_normal"},
+        {"activation": "relu", "init": "he_normal", "depth": 50},
+        {"activation": "selu", "init": "random_normal", "depth": 50},
+        {"activation": "tanh", "init": "glorot_uniform", "depth": 3}]),
     "self-normalisation": (widgets.self_normalisation_figure, [
         {}, {"depth": 51}, {"setups": many, "depth": 100}, {"setups": many[4:5], "depth": 1},
         {"setups": (), "depth": 10}, {"setups": many[:2], "depth": 10},
@@ -183,9 +206,10 @@ def test_widget_shows_a_new_picture_for_every_control_change(monkeypatch):
     shown = []
     monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
     flow = widgets.gradient_flow()
-    flow.children[0].children[1].value = 21
-    flow.children[0].children[1].value = 20  # back: from the cache, the first picture again
-    flow.children[1].value = 10.0
+    depth, scale = flow.children[1].children
+    depth.value = 21
+    depth.value = 20  # back: from the cache, the first picture again
+    scale.value = 10.0
     flow.children[0].children[0].value = "relu"
     assert len(shown) == 5 and shown[2] == shown[0]
     assert all(a != b for a, b in zip(shown[:-1], shown[1:], strict=True))
