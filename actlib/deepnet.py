@@ -303,7 +303,7 @@ def propagation_widths(name: str, widths, init: str = "lecun_normal", n: int = 2
     h = [rng.standard_normal((n, widths[0]))]
     weights, zs = [], []
     with np.errstate(over="ignore", invalid="ignore"):
-        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+        for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
             weights.append(init_weights(fan_in, fan_out, init, rng, weight_scale))
             zs.append(h[-1] @ weights[-1])
             h.append(fn(zs[-1], **params))
@@ -351,7 +351,8 @@ class MLP:
         _, _, self._kwargs = self.fn._bind(np.zeros(1), (), params)
         self.batch_norm = bool(batch_norm)
         sizes = [n_inputs] + [width] * depth
-        self.W = [init_weights(a, b, init, rng, weight_scale) for a, b in zip(sizes, sizes[1:])]
+        self.W = [init_weights(a, b, init, rng, weight_scale)
+                  for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
         self.W.append(init_weights(width, n_classes, "glorot_uniform", rng))
         self.b = [np.full(width, float(bias)) for _ in range(depth)] + [np.zeros(n_classes)]
         self.gamma = [np.ones(width) for _ in range(depth)] if self.batch_norm else []
@@ -457,7 +458,8 @@ class MLP:
         """Per hidden layer, the units with f'(u) = 0 for every row of X (u: the activation's
         input), as ``act.measure.dead_units`` counts them in Keras."""
         _, cache = self.forward(X, stats)
-        return np.array([int(np.sum(np.all(self._df(u) == 0, axis=0))) for _, u, _, _ in cache[:-1]])
+        return np.array([int(np.sum(np.all(self._df(u) == 0, axis=0)))
+                         for _, u, _, _ in cache[:-1]])
 
 
 class MLPResult(NamedTuple):

@@ -185,7 +185,8 @@ def test_which_init(capsys):
 def test_which_init_cases_need_the_ratio():
     cases = list(checks._which_cases())
     assert len(cases) == 12
-    last = {init: [s[-1] for _, s, i in cases if i == init] for init in ("lecun_normal", "he_normal")}
+    last = {init: [s[-1] for _, s, i in cases if i == init]
+            for init in ("lecun_normal", "he_normal")}
     assert max(last["lecun_normal"]) > min(last["he_normal"])  # no threshold on size works
     factors = {init: [np.exp(np.mean(np.diff(np.log(s)))) for _, s, i in cases if i == init]
                for init in ("lecun_normal", "he_normal")}

@@ -39,7 +39,8 @@ def test_propagation_widths_gradient_norms_match_finite_differences():
     p = deepnet.propagation_widths("tanh", widths, n=n, seed=seed)
     rng = np.random.default_rng(seed)
     x0 = rng.standard_normal((n, widths[0]))
-    ws = [deepnet.init_weights(a, b, "lecun_normal", rng) for a, b in zip(widths, widths[1:])]
+    ws = [deepnet.init_weights(a, b, "lecun_normal", rng)
+          for a, b in zip(widths[:-1], widths[1:], strict=True)]
     g = np.random.default_rng(np.random.SeedSequence([seed, 1])).standard_normal((n, widths[-1]))
 
     def loss(ws):

@@ -100,7 +100,8 @@ def clip_global_norm(student_fn) -> bool | None:
                 return False, ("your function changed the arrays it was given. Return new ones "
                                "(g * factor), as an optimiser's clipping does.")
             if not isinstance(got, (list, tuple)):
-                return False, f"return a list of arrays, one per gradient; got {type(got).__name__}."
+                return False, ("return a list of arrays, one per gradient; got "
+                               f"{type(got).__name__}.")
             try:
                 got = [np.asarray(a, dtype=float) for a in got]
             except (TypeError, ValueError):
