@@ -45,7 +45,7 @@ from .seeds import seed
 __version__ = "0.1.0"
 
 _SUBMODULES = ("data", "deepnet", "layers", "training", "models", "measure", "experiment",
-               "together", "plots", "widgets", "check", "study")
+               "together", "plots", "widgets", "check", "study", "variance")
 
 __all__ = ["NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation", "elu", "gelu", "get", "leaky_relu",
            "linear", "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax",

@@ -265,3 +265,306 @@ def clear_caches() -> None:
     _gradient_norms_cached.cache_clear()
     _propagation_cached.cache_clear()
     _stats_run.cache_clear()
+
+
+# ============================================================================================
+# Lesson 03 (initialisation): networks whose layers differ in width, and a small NumPy trainer
+# for the dying-ReLU remedies (He weights, a positive bias, the learning rate, leaky slopes,
+# batch normalisation), measured side by side in milliseconds instead of Keras' seconds.
+# ============================================================================================
+
+
+@one_blas_thread
+def propagation_widths(name: str, widths, init: str = "lecun_normal", n: int = 256, seed=0, *,
+                       weight_scale: float = 1.0, **params) -> Propagation:
+    r"""``propagation`` for layers of different widths: ``widths`` = [n_0, n_1, ..., n_L] gives
+    L layers, layer l mapping n_{l-1} units to n_l with weights
+    ``init_weights(n_{l-1}, n_l, init)`` (times ``weight_scale``). The inputs are n
+    standard-normal rows of n_0 values; the error arriving at the top has std 1 (see
+    ``propagation``). With equal widths it is ``propagation`` exactly (the same draws).
+
+    A layer multiplies the forward variance by :math:`n_{l-1}\operatorname{Var}(w)
+    \operatorname{E}[f(z)^2]/\operatorname{Var}(z)` and the backward one by
+    :math:`n_l \operatorname{Var}(w) \operatorname{E}[f'(z)^2]`: LeCun's
+    :math:`1/n_\text{in}` keeps the first, :math:`1/n_\text{out}` would keep the second, and
+    Glorot's :math:`2/(n_\text{in} + n_\text{out})` splits the difference.
+    """
+    widths = list(widths) if not isinstance(widths, (str, bytes)) else None
+    if not widths or len(widths) < 2:
+        raise ValueError("propagation_widths: widths must list at least two layer sizes "
+                         "(the input's and one layer's), e.g. [64, 32, 16]")
+    for w in widths:
+        if isinstance(w, bool) or not isinstance(w, numbers.Integral) or w < 1:
+            raise ValueError(f"propagation_widths: every width must be an int >= 1, got {w!r}")
+    depth = len(widths) - 1
+    _check_net("propagation_widths", name, depth, widths[0], n)
+    fn = get(name)
+    rng = rng_param("propagation_widths", seed)
+    h = [rng.standard_normal((n, widths[0]))]
+    weights, zs = [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
+            weights.append(init_weights(fan_in, fan_out, init, rng, weight_scale))
+            zs.append(h[-1] @ weights[-1])
+            h.append(fn(zs[-1], **params))
+    g = np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, 1]))
+    delta = g.standard_normal((n, widths[-1]))
+    fwd, bwd, norms = np.empty(depth), np.empty(depth), np.empty(depth)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(depth - 1, -1, -1):
+            delta_z = delta * fn.derivative(zs[layer], **params)
+            fwd[layer] = h[layer + 1].std()
+            bwd[layer] = delta_z.std()
+            norms[layer] = np.linalg.norm(h[layer].T @ delta_z) / n
+            delta = delta_z @ weights[layer].T
+    return Propagation(fwd, bwd, norms)
+
+
+#: Keras' defaults, which the trainer copies: Adam's beta_1, beta_2 and epsilon, and
+#: BatchNormalization's epsilon.
+ADAM = (0.9, 0.999, 1e-7)
+BN_EPSILON = 1e-3
+
+
+class MLP:
+    r"""A multilayer perceptron in NumPy, as ``act.models.build_mlp`` builds it in Keras:
+    input -> depth x [Dense(width) -> (BatchNorm) -> f] -> Dense(classes) (logits), trained
+    with softmax cross-entropy :math:`L = -\frac1N \sum_i \log p_{i, y_i}`.
+
+    Hidden kernels: ``init_weights(fan_in, width, init) * weight_scale``; the logits' kernel
+    glorot_uniform (Keras' default); every hidden bias starts at ``bias``, the logits' at 0.
+    Batch normalisation (``batch_norm=True``) standardises each unit's pre-activation over the
+    batch, :math:`\hat z = (z - \mu) / \sqrt{\sigma^2 + 10^{-3}}`, and applies
+    :math:`\gamma \hat z + \beta` (:math:`\gamma = 1, \beta = 0` at first); in evaluation it
+    uses the statistics of the data it is given (``stats``). ``loss_and_grads`` is the forward
+    and backward pass, by hand (checked against finite differences in the tests).
+    """
+
+    def __init__(self, name: str, n_inputs: int, n_classes: int, depth: int = 8,
+                 width: int = 32, init: str = "glorot_uniform", weight_scale: float = 1.0,
+                 bias: float = 0.0, batch_norm: bool = False, rng=0, **params):
+        _check_net("MLP", name, depth, width, 1)
+        rng = rng_param("MLP", rng)
+        self.fn, self.params, self.depth = get(name), params, depth
+        # Check the parameters once, then call the activation's NumPy functions directly: the
+        # public call checks its input every time, most of a small network's training step.
+        _, _, self._kwargs = self.fn._bind(np.zeros(1), (), params)
+        self.batch_norm = bool(batch_norm)
+        sizes = [n_inputs] + [width] * depth
+        self.W = [init_weights(a, b, init, rng, weight_scale)
+                  for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.W.append(init_weights(width, n_classes, "glorot_uniform", rng))
+        self.b = [np.full(width, float(bias)) for _ in range(depth)] + [np.zeros(n_classes)]
+        self.gamma = [np.ones(width) for _ in range(depth)] if self.batch_norm else []
+        self.beta = [np.zeros(width) for _ in range(depth)] if self.batch_norm else []
+        # Every array is a view into one flat vector, so an optimiser updates all at once.
+        self.flat = np.concatenate([w.ravel() for w in self.weights])
+        views, start = [], 0
+        for w in self.weights:
+            views.append(self.flat[start:start + w.size].reshape(w.shape))
+            start += w.size
+        k, d = depth + 1, len(self.gamma)
+        self.W, self.b = views[:k], views[k:2 * k]
+        self.gamma, self.beta = views[2 * k:2 * k + d], views[2 * k + d:]
+
+    def _f(self, u):
+        return self.fn._f(u, **self._kwargs)
+
+    def _df(self, u):
+        return self.fn._df(u, **self._kwargs)
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """Every trainable array, in a fixed order (kernels, biases, BN scales, BN shifts)."""
+        return self.W + self.b + self.gamma + self.beta
+
+    def forward(self, X, stats=None):
+        """(logits, cache). ``cache[l]`` holds layer l's input h, the activation's input u (the
+        BN output with batch norm, else z), and BN's x-hat and std. BN uses the batch's own
+        statistics, or ``stats`` (one (mean, var) per layer) if given."""
+        h, cache = np.asarray(X, dtype=float), []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer in range(self.depth):
+                z = h @ self.W[layer] + self.b[layer]
+                if self.batch_norm:
+                    mean, var = (z.mean(axis=0), z.var(axis=0)) if stats is None else \
+                        stats[layer]
+                    sd = np.sqrt(var + BN_EPSILON)
+                    x_hat = (z - mean) / sd
+                    u = self.gamma[layer] * x_hat + self.beta[layer]
+                else:
+                    x_hat = sd = None
+                    u = z
+                cache.append((h, u, x_hat, sd))
+                h = self._f(u)
+            return h @ self.W[-1] + self.b[-1], cache + [(h, None, None, None)]
+
+    def statistics(self, X):
+        """BN's per-layer (mean, var) of the pre-activations on X (the population statistics
+        evaluation uses)."""
+        h, stats = np.asarray(X, dtype=float), []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer in range(self.depth):
+                z = h @ self.W[layer] + self.b[layer]
+                stats.append((z.mean(axis=0), z.var(axis=0)))
+                u = self.gamma[layer] * (z - stats[-1][0]) / np.sqrt(stats[-1][1] + BN_EPSILON) \
+                    + self.beta[layer]
+                h = self._f(u)
+        return stats
+
+    @staticmethod
+    def _log_softmax(logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)  # no overflow in exp
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+    def loss_and_grads(self, X, y):
+        """The mean cross-entropy on (X, y) and its gradient for every array of ``weights``
+        (batch statistics for BN, as in training)."""
+        logits, cache = self.forward(X)
+        n = len(y)
+        with np.errstate(over="ignore", invalid="ignore"):
+            logp = self._log_softmax(logits)
+            loss = -logp[np.arange(n), y].mean()
+            d = np.exp(logp)
+            d[np.arange(n), y] -= 1
+            d /= n  # dL/dlogits
+            h_top = cache[-1][0]
+            gW, gb = [None] * (self.depth + 1), [None] * (self.depth + 1)
+            gg, gbeta = [None] * len(self.gamma), [None] * len(self.beta)
+            gW[-1], gb[-1] = h_top.T @ d, d.sum(axis=0)
+            dh = d @ self.W[-1].T
+            for layer in range(self.depth - 1, -1, -1):
+                h, u, x_hat, sd = cache[layer]
+                du = dh * self._df(u)
+                if self.batch_norm:  # the standard batch-norm backward pass
+                    gg[layer], gbeta[layer] = (du * x_hat).sum(axis=0), du.sum(axis=0)
+                    dx = du * self.gamma[layer]
+                    dz = (n * dx - dx.sum(axis=0) - x_hat * (dx * x_hat).sum(axis=0)) / (n * sd)
+                else:
+                    dz = du
+                gW[layer], gb[layer] = h.T @ dz, dz.sum(axis=0)
+                dh = dz @ self.W[layer].T
+        return float(loss), gW + gb + gg + gbeta
+
+    def evaluate(self, X, y, stats=None):
+        """(mean cross-entropy, accuracy) on (X, y)."""
+        logits, _ = self.forward(X, stats)
+        with np.errstate(over="ignore", invalid="ignore"):
+            logp = self._log_softmax(logits)
+        y = np.asarray(y)
+        return float(-logp[np.arange(len(y)), y].mean()), float(np.mean(logits.argmax(1) == y))
+
+    def dead_units(self, X, stats=None) -> np.ndarray:
+        """Per hidden layer, the units with f'(u) = 0 for every row of X (u: the activation's
+        input), as ``act.measure.dead_units`` counts them in Keras."""
+        _, cache = self.forward(X, stats)
+        return np.array([int(np.sum(np.all(self._df(u) == 0, axis=0)))
+                         for _, u, _, _ in cache[:-1]])
+
+
+class MLPResult(NamedTuple):
+    """What ``train_mlp`` measured: test accuracy and loss at the end; ``history`` with one value
+    per epoch ("loss": the mean over the epoch's batches, "test_loss", "test_accuracy");
+    ``dead_units`` of shape (epochs + 1, depth), row 0 before training; ``clipped``: the share
+    of steps whose gradient was clipped; the trained ``model``."""
+
+    test_accuracy: float
+    test_loss: float
+    history: dict
+    dead_units: np.ndarray
+    clipped: float
+    model: MLP
+
+
+def _split(fname, data, n, seed):
+    from . import data as datasets
+
+    if isinstance(data, str):
+        gen = getattr(datasets, data, None)
+        if data not in ("two_spirals", "circles", "xor_blobs", "spirals") or gen is None:
+            raise ValueError(f"{fname}: data must be a classification set of actlib.data "
+                             f"(two_spirals, circles, xor_blobs, spirals) or a tuple "
+                             f"(X_train, X_test, y_train, y_test); got {data!r}")
+        X, y = gen(n=n, seed=seed)
+        return datasets.train_test_split(X, y, test_fraction=0.25, seed=seed)
+    if not (isinstance(data, tuple) and len(data) == 4):
+        raise ValueError(f"{fname}: data must be a data set's name or a tuple "
+                         f"(X_train, X_test, y_train, y_test)")
+    return data
+
+
+@one_blas_thread
+def train_mlp(name: str, data="two_spirals", *, depth: int = 8, width: int = 32,
+              init: str = "glorot_uniform", weight_scale: float = 1.0, bias: float = 0.0,
+              batch_norm: bool = False, optimizer: str = "adam", learning_rate: float = 0.01,
+              clip: float | None = None, epochs: int = 20, batch_size: int = 64, n: int = 2000,
+              seed: int = 0, **params) -> MLPResult:
+    r"""Train an ``MLP`` with mini-batches in NumPy, as ``act.training.train`` does in Keras
+    (the same data split for the same ``data``, ``n`` and ``seed``; Keras' Adam, or plain SGD
+    :math:`w \leftarrow w - \eta g`).
+
+    Adam: :math:`m \leftarrow \beta_1 m + (1 - \beta_1) g`, :math:`v \leftarrow \beta_2 v +
+    (1 - \beta_2) g^2`, :math:`w \leftarrow w - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}
+    \frac{m}{\sqrt v + \epsilon}` with Keras' (0.9, 0.999, 1e-7). ``clip``: clip by the global
+    norm, as Keras' ``global_clipnorm``: if :math:`\lVert g \rVert = \sqrt{\sum_k \lVert g_k
+    \rVert^2} > \text{clip}`, every :math:`g_k` is multiplied by :math:`\text{clip} / \lVert g
+    \rVert` (the direction stays, the length is capped). Dead units are counted on the training
+    set before training and after every epoch. With ``batch_norm`` evaluation uses the training
+    set's statistics (where Keras' moving averages would converge).
+    """
+    for pname, value in (("epochs", epochs), ("batch_size", batch_size), ("n", n)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"train_mlp: {pname} must be an int >= 1, got {value!r}")
+    if optimizer not in ("adam", "sgd"):
+        raise ValueError(f"train_mlp: optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    for pname, value in (("learning_rate", learning_rate), ("weight_scale", weight_scale)) + (
+            (("clip", clip),) if clip is not None else ()):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+                not np.isfinite(value) or value <= 0:
+            raise ValueError(f"train_mlp: {pname} must be a finite number > 0, got {value!r}")
+    X_train, X_test, y_train, y_test = _split("train_mlp", data, n, seed)
+    X_train, X_test = np.asarray(X_train, float), np.asarray(X_test, float)
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    model = MLP(name, X_train.shape[1], int(max(y_train.max(), y_test.max())) + 1, depth, width,
+                init, weight_scale, bias, batch_norm, rng=seed, **params)
+    order_rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
+    beta1, beta2, eps = ADAM
+    m, v = np.zeros_like(model.flat), np.zeros_like(model.flat)
+
+    def stats():
+        return model.statistics(X_train) if model.batch_norm else None
+
+    dead = [model.dead_units(X_train, stats())]
+    history = {"loss": [], "test_loss": [], "test_accuracy": []}
+    step, clipped = 0, 0
+    for _ in range(epochs):
+        order, losses = order_rng.permutation(len(y_train)), []
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            loss, grads = model.loss_and_grads(X_train[batch], y_train[batch])
+            losses.append(loss)
+            g = np.concatenate([a.ravel() for a in grads])
+            with np.errstate(over="ignore", invalid="ignore"):
+                if clip is not None:
+                    norm = np.sqrt(g @ g)
+                    if norm > clip:
+                        g *= clip / norm
+                        clipped += 1
+                step += 1
+                if optimizer == "adam":
+                    m *= beta1
+                    m += (1 - beta1) * g
+                    v *= beta2
+                    v += (1 - beta2) * g * g
+                    rate = learning_rate * np.sqrt(1 - beta2 ** step) / (1 - beta1 ** step)
+                    model.flat -= rate * m / (np.sqrt(v) + eps)
+                else:
+                    model.flat -= learning_rate * g
+        current = stats()
+        test_loss, test_acc = model.evaluate(X_test, y_test, current)
+        history["loss"].append(float(np.mean(losses)))
+        history["test_loss"].append(test_loss)
+        history["test_accuracy"].append(test_acc)
+        dead.append(model.dead_units(X_train, current))
+    return MLPResult(history["test_accuracy"][-1], history["test_loss"][-1], history,
+                     np.array(dead), clipped / step, model)
