@@ -60,6 +60,7 @@ MOVES = {
     "01_sigmoid_vanishing_gradients": [Move("slider", "depth", "8"),
                                        Move("dropdown", "activation", "relu")],
     "02_relu": [Move("dropdown", "activation", "leaky_relu")],
+    "03_initialisation": [Move("dropdown", "initialisation", "he_normal")],
     "04_relu_variants": [Move("slider", "depth", "10")],
     "05_softmax": [Move("slider", "temperature", "0.2"), Move("text", "logits", "1, 2, 3")],
     "06_modern_activations": [Move("dropdown", "compare with", "relu")],
