@@ -193,9 +193,9 @@ def mish_minimum(student_fn) -> bool | None:
             close = abs(x_min - x_true) < 0.05
             return False, ((f"x_min = {x_min:.6f} is close, but not within 1e-6; " if close else
                             f"x_min = {x_min:.4g} is not where Mish is smallest; ") +
-                           "the minimum is where the slope changes sign: scipy.optimize.brentq"
-                           "(act.mish.derivative, -3, -0.5) finds it to 1e-12 (a grid search "
-                           "is only as fine as its grid).")
+                           "the minimum is where the slope changes sign, and a root finder "
+                           "such as scipy.optimize.brentq (section 3) finds that point to "
+                           "1e-12 (a grid search is only as fine as its grid).")
         if abs(f_min - f_true) > 1e-9:
             return False, (f"x_min is right, but f_min = {f_min:.6g}: it should be the value of "
                            "Mish there, act.mish(x_min).")

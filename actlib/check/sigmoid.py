@@ -92,12 +92,12 @@ def _net_problem():
 
 
 _BACKPROP_HINTS = (
-    "dW1 is wrong while dW2 and dW3 are right: pass the error down once more, "
-    "delta1 = (delta2 @ W2.T) * h1 * (1 - h1), then dW1 = x.T @ delta1.",
-    "dW2 is wrong while dW3 is right: going down a layer, multiply by W3.T and by the slope of "
-    "that layer: delta2 = (delta3 @ W3.T) * h2 * (1 - h2), then dW2 = h1.T @ delta2.",
-    "Start at the top: dL/dy_hat = y_hat - y (prediction minus target), times the slope "
-    "y_hat (1 - y_hat): delta3; then dW3 = h2.T @ delta3. The loss is a sum, not a mean.",
+    "dW1 is wrong while dW2 and dW3 are right: the error has one more layer to pass. Whatever "
+    "took you from delta3 to delta2, do it once more; then pair delta1 with layer 1's input.",
+    "dW2 is wrong while dW3 is right: going down a layer, the error meets two things, the "
+    "weights it came through (transposed) and the slope of the layer it arrives at.",
+    "Start at the top: what is dL/dy_hat, and what does the last sigmoid multiply it by? That "
+    "is delta3, and dW3 pairs it with the input of layer 3. The loss is a sum, not a mean.",
 )
 
 
