@@ -179,6 +179,67 @@ def test_mish_minimum(capsys):
     assert out.startswith("⚠️") and "KeyError" in out
 
 
+# ---------------------------------------------------------------- swish_derivative
+
+def good_swish_derivative(x, beta):
+    return act.sigmoid(beta * x) * (1 + beta * x * act.sigmoid(-beta * x))
+
+
+def test_swish_derivative(capsys):
+    check = modern.swish_derivative
+    out = _verdict(capsys, check, good_swish_derivative)
+    assert out.startswith("✅") and "for every beta" in out
+    out = _verdict(capsys, check, lambda x, beta: act.silu.derivative(x))
+    assert out.startswith("❌") and "beta is ignored" in out
+    out = _verdict(capsys, check, lambda x, beta: act.sigmoid(beta * x)
+                   * (1 + x * act.sigmoid(-beta * x)))  # forgot the chain rule's beta
+    assert out.startswith("❌") and "chain rule" in out
+    out = _verdict(capsys, check, lambda x, beta: act.sigmoid(beta * x))
+    assert out.startswith("❌") and "product" in out
+    out = _verdict(capsys, check, lambda x, beta: 1 / (1 + np.exp(-beta * x))
+                   + beta * x * np.exp(-beta * x) / (1 + np.exp(-beta * x)) ** 2)
+    assert out.startswith("❌") and "overflowed" in out
+    out = _verdict(capsys, check, lambda x, beta: good_swish_derivative(x, beta)[:3])
+    assert out.startswith("❌") and "shape" in out
+    out = _verdict(capsys, check, lambda x, beta: good_swish_derivative(x, beta) + 0.01)
+    assert out.startswith("❌") and "values are off" in out
+    assert _verdict(capsys, check, _stub).startswith("⏳")
+    assert _verdict(capsys, check, _broken).startswith("⚠️")
+
+
+def test_swish_derivative_emits_no_warning():
+    with np.errstate(all="raise"):
+        assert modern.swish_derivative(lambda x, beta: beta * x * np.exp(-beta * x)) is False
+
+
+# ---------------------------------------------------------------- small_signal_factor (interpret)
+
+def good_small_signal_factor(name):
+    return 1 / np.sqrt(2) if name == "relu" else float(act.get(name).derivative(0.0))
+
+
+def test_small_signal_factor(capsys):
+    check = modern.small_signal_factor
+    out = _verdict(capsys, check, good_small_signal_factor)
+    assert out.startswith("✅") and "measured" in out
+    out = _verdict(capsys, check, lambda name: float(act.get(name).derivative(0.0)))
+    assert out.startswith("❌") and "for relu:" in out and "homogeneous" in out
+    assert "sqrt" not in out and "0.707" not in out  # a nudge, not the answer
+    out = _verdict(capsys, check, lambda name: 0.5)
+    assert out.startswith("❌") and "mish" in out and "straight lines" in out
+    out = _verdict(capsys, check, lambda name: "half")
+    assert out.startswith("❌") and "one number" in out
+    assert _verdict(capsys, check, _stub).startswith("⏳")
+    assert _verdict(capsys, check, _broken).startswith("⚠️")
+
+
+def test_small_signal_factor_measurement_matches_the_theory():
+    """The interpretation the exercise asks for is right: f'(0) for the smooth units, 1/sqrt(2)
+    for ReLU, measured on the check's networks to well within its tolerance."""
+    for name in ("gelu", "silu", "mish", "relu"):
+        assert abs(modern._measured_factor(name) - good_small_signal_factor(name)) < 0.025, name
+
+
 @pytest.mark.parametrize("name", modern.__all__)
 def test_every_check_is_exported(name):
     assert callable(getattr(act.check, name))

@@ -70,7 +70,8 @@ def test_sigmoid_derivative_right(capsys):
 def test_sigmoid_derivative_naive_fails_in_the_tail(capsys):
     assert act.check.sigmoid_derivative(sigmoid_derivative_naive) is False
     out = verdict(capsys)
-    assert out.startswith("❌") and "sigma(-x)" in out and "at x = 30" in out
+    assert out.startswith("❌") and "without subtracting" in out and "at x = 30" in out
+    assert "sigma(-x)" not in out  # a nudge, not the answer
 
 
 def test_sigmoid_derivative_wrong_formula(capsys):
@@ -161,3 +162,55 @@ def test_backprop_wrong_shape_and_type(capsys):
 def test_backprop_stub_and_error(capsys, fn, mark):
     assert act.check.backprop_sigmoid_net(fn) is None
     assert verdict(capsys).startswith(mark)
+
+
+# --------------------------------------------------------------------------- sigmoid_weight_scale
+
+def test_sigmoid_weight_scale_inside_the_window(capsys):
+    assert act.check.sigmoid_weight_scale(lambda: 10.0) is True
+    out = verdict(capsys)
+    assert out.startswith("✅") and "% of the pre-activations have |z| > 4" in out
+
+
+def test_sigmoid_weight_scale_a_searched_answer_passes(capsys):
+    def choose():  # the design the hints lead to: a sweep on three seeds
+        for s in np.geomspace(1, 30, 60):
+            ratios = [act.deepnet.propagation("sigmoid", 20, 64, weight_scale=s,
+                                              seed=k).backward_std for k in range(3)]
+            if all(0.1 <= b[0] / b[-1] <= 10 for b in ratios):
+                return s
+        return None
+
+    assert act.check.sigmoid_weight_scale(choose) is True
+    assert verdict(capsys).startswith("✅")
+
+
+@pytest.mark.parametrize(("scale", "word"), [(1, "still vanishing"), (4.0, "still vanishing"),
+                                             (13.0, "explodes"), (30, "explodes")])
+def test_sigmoid_weight_scale_outside_the_window(capsys, scale, word):
+    assert act.check.sigmoid_weight_scale(lambda: scale) is False
+    out = verdict(capsys)
+    assert out.startswith("❌") and word in out and "seeds 0, 1, 2" in out
+
+
+@pytest.mark.parametrize("bad", ["10", None, True, -2.0, 0.0, float("inf"), float("nan")])
+def test_sigmoid_weight_scale_bad_answers(capsys, bad):
+    assert act.check.sigmoid_weight_scale(lambda: bad) is False
+    assert verdict(capsys).startswith("❌")
+
+
+@pytest.mark.parametrize(("fn", "mark"), [(stub, "⏳"), (broken, "⚠️")])
+def test_sigmoid_weight_scale_stub_and_error(capsys, fn, mark):
+    assert act.check.sigmoid_weight_scale(fn) is None
+    assert verdict(capsys).startswith(mark)
+
+
+def test_sigmoid_weight_scale_window_exists_for_all_three_seeds():
+    """The task is possible: one scale works on every seed the check uses, and the window has
+    room (both 9.5 and 11.5 pass)."""
+    from actlib import deepnet
+
+    for s in (9.5, 11.5):
+        for seed in (0, 1, 2):
+            b = deepnet.propagation("sigmoid", 20, 64, weight_scale=s, seed=seed).backward_std
+            assert 0.1 <= b[0] / b[-1] <= 10

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import brentq
 
-from ..functions import gelu, mish, silu, softplus
+from ..deepnet import propagation
+from ..functions import gelu, mish, sigmoid, silu, softplus
 from ._core import answer, compare, numerical_derivative, rel_error, report
 
-__all__ = ["gelu_tanh", "mish_minimum", "silu_derivative", "stable_softplus"]
+__all__ = ["gelu_tanh", "mish_minimum", "silu_derivative", "small_signal_factor",
+           "stable_softplus", "swish_derivative"]
 
 
 
@@ -94,16 +96,16 @@ def stable_softplus(student_fn) -> bool | None:
             if not np.all(np.isfinite(got)):
                 bad = _SOFTPLUS_BIG[~np.isfinite(got)][0]
                 return False, (f"softplus({bad:g}) gave {got[~np.isfinite(got)][0]}: e^x overflows "
-                               "for x > 709. Split off the linear part: log(1 + e^x) = max(x, 0) "
-                               "+ log(1 + e^{-|x|}), where the exponent is never positive.")
+                               "for x > 709. Section 1 split softplus into ReLU plus a gap: is "
+                               "there an exponential in the gap that can overflow?")
             ok, msg = compare(got, softplus(_SOFTPLUS_BIG), at=_SOFTPLUS_BIG,
                               hint="For large x, softplus(x) is x (plus e^{-x}).")
             if not ok:
                 return False, msg
             got = answer(student_fn, _SOFTPLUS_TAIL)
         except OverflowError:
-            return False, ("math.exp overflowed (it raises beyond e^709). Use max(x, 0) + "
-                           "log(1 + e^{-|x|}), with NumPy.")
+            return False, ("math.exp overflowed (it raises beyond e^709): use NumPy, and a "
+                           "form whose exponent is never positive (section 1's gap).")
         want = softplus(_SOFTPLUS_TAIL)
         if got.shape == want.shape and np.any(got == 0):
             bad = _SOFTPLUS_TAIL[got == 0][0]
@@ -191,9 +193,9 @@ def mish_minimum(student_fn) -> bool | None:
             close = abs(x_min - x_true) < 0.05
             return False, ((f"x_min = {x_min:.6f} is close, but not within 1e-6; " if close else
                             f"x_min = {x_min:.4g} is not where Mish is smallest; ") +
-                           "the minimum is where the slope changes sign: scipy.optimize.brentq"
-                           "(act.mish.derivative, -3, -0.5) finds it to 1e-12 (a grid search "
-                           "is only as fine as its grid).")
+                           "the minimum is where the slope changes sign, and a root finder "
+                           "such as scipy.optimize.brentq (section 3) finds that point to "
+                           "1e-12 (a grid search is only as fine as its grid).")
         if abs(f_min - f_true) > 1e-9:
             return False, (f"x_min is right, but f_min = {f_min:.6g}: it should be the value of "
                            "Mish there, act.mish(x_min).")
@@ -202,3 +204,117 @@ def mish_minimum(student_fn) -> bool | None:
                       f"{float(silu(brentq(silu.derivative, -3, -0.5))):.4f}).")
 
     return report("mish_minimum", judge)
+
+
+# ---------------------------------------------------------------- Swish's derivative for any beta
+
+_SWISH_BETAS = (1.0, 0.5, 3.0)
+
+
+def _swish_slope(x, beta):
+    """d/dx x sigma(beta x) = sigma(beta x) (1 + beta x sigma(-beta x))."""
+    return sigmoid(beta * x) * (1 + beta * x * sigmoid(-beta * x))
+
+
+def swish_derivative(student_fn) -> bool | None:
+    """Exercise: ``student_fn(x, beta)`` returns the slope of swish, d/dx x sigma(beta x),
+    elementwise, accurate (to a relative 1e-6) out to |x| = 1000."""
+
+    def judge():
+        x = _MIDDLE
+        worst = 0.0
+        for beta in _SWISH_BETAS:
+            got = answer(student_fn, x, beta)
+            want = _swish_slope(x, beta)
+            if got.shape != want.shape:
+                return False, f"expected shape {want.shape}, got {got.shape}: work elementwise."
+            if _close(got, want):
+                worst = max(worst, rel_error(got, numerical_derivative(
+                    lambda v, beta=beta: v * sigmoid(beta * v), x)))
+                continue
+            s = sigmoid(beta * x)
+            if beta != 1 and _close(got, silu.derivative(x)):
+                return False, f"for beta = {beta:g} you returned SiLU's slope: beta is ignored."
+            if beta != 1 and _close(got, s + x * s * (1 - s)):
+                return False, (f"right for beta = 1 but not for beta = {beta:g}: the inner "
+                               "function is beta x. What does the chain rule add when you "
+                               "differentiate sigma(beta x)?")
+            if _close(got, s):
+                return False, ("you returned sigma(beta x), the slope only if the gate were "
+                               "constant: x sigma(beta x) is a product.")
+            ok, msg = compare(got, want, at=x,
+                              hint="Product rule on x times sigma(beta x), then the chain rule; "
+                                   "compare with act.check.numerical_derivative.")
+            return False, f"beta = {beta:g}: {msg}"
+        for beta in (1.0, 3.0):
+            got = answer(student_fn, _SILU_TAILS, beta)
+            want = _swish_slope(_SILU_TAILS, beta)
+            if not np.all(np.isfinite(got)):
+                bad = _SILU_TAILS[~np.isfinite(got)][0]
+                return False, (f"beta = {beta:g}: your slope is {got[~np.isfinite(got)][0]} at "
+                               f"x = {bad:g}: an exponential overflowed. Which of actlib's "
+                               "functions never overflows?")
+            ok, msg = compare(got, want, rtol=1e-6, atol=0, at=_SILU_TAILS,
+                              hint="Right for ordinary x but not in the tails: avoid quotients "
+                                   "of exponentials.")
+            if not ok:
+                return False, f"beta = {beta:g}: {msg}"
+        return True, (f"matches the numerical derivative for beta = 1, 0.5 and 3 (relative error "
+                      f"{'below 1e-7' if worst < 1e-7 else f'{worst:.0e}'}), out to |x| = 1000. "
+                      "Its largest slope is "
+                      f"{_swish_slope(np.linspace(-10, 10, 20001), 3.0).max():.3f} for every "
+                      "beta: what does beta stretch, and what does it leave alone?")
+
+    return report("swish_derivative", judge)
+
+
+# ---------------------------------------------------------------- interpret: a small signal
+
+#: The networks the interpret exercise measures: 30 random layers of 64 units, LeCun weights;
+#: the factor is the geometric mean per layer of the forward std over layers 10 to 30, where the
+#: signal is already small.
+_SIGNAL_NET = {"depth": 30, "width": 64, "seeds": (0, 1, 2), "from_layer": 10}
+_SIGNAL_NAMES = ("gelu", "silu", "mish", "relu")
+
+
+def _measured_factor(name: str) -> float:
+    depth, width, seeds, start = (_SIGNAL_NET[k] for k in ("depth", "width", "seeds",
+                                                           "from_layer"))
+    factors = []
+    for seed in seeds:
+        std = propagation(name, depth, width, seed=seed).forward_std[start - 1:]
+        factors.append(np.exp(np.mean(np.diff(np.log(std)))))
+    return float(np.mean(factors))
+
+
+def small_signal_factor(student_fn) -> bool | None:
+    """Exercise (interpret): ``student_fn(name)`` predicts, from the activation alone, the factor
+    by which the forward signal (std of h_l) shrinks per layer once it is small, in a deep random
+    network with LeCun weights (variance 1/fan_in). Checked against ``deepnet.propagation`` for
+    GELU, SiLU, Mish and ReLU (30 layers of 64 units, layers 10 to 30, seeds 0 to 2), to within
+    0.05."""
+
+    def judge():
+        rows, wrong = [], []
+        for name in _SIGNAL_NAMES:
+            got = student_fn(name)
+            try:
+                got = float(np.asarray(got, dtype=float).reshape(()))
+            except (TypeError, ValueError):
+                return False, f"return one number per activation, got {got!r} for {name!r}."
+            measured = _measured_factor(name)
+            rows.append(f"{name} {got:.3g} (measured {measured:.3f})")
+            if not abs(got - measured) < 0.05:
+                wrong.append(name)
+        if not wrong:
+            return True, ("predicted: " + "; ".join(rows) + ". A small signal sees only the "
+                          "activation near 0.")
+        hint = ("ReLU has no slope at 0, and it is not close to a line there. But it is "
+                "positively homogeneous, relu(c z) = c relu(z): what share of a symmetric "
+                "signal's second moment does it keep?" if wrong == ["relu"] else
+                "Near 0 these curves are almost straight lines through the origin. With LeCun "
+                "weights, a line f(z) = a z changes the std by which factor per layer?")
+        return False, "off by more than 0.05 for " + ", ".join(wrong) + ": " + "; ".join(
+            rows) + ". " + hint
+
+    return report("small_signal_factor", judge)

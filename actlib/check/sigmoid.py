@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..deepnet import forward, propagation
 from ..functions import sigmoid, tanh
 from ._core import compare, numerical_derivative, numerical_gradient, rel_error, report
 
-__all__ = ["backprop_sigmoid_net", "sigmoid_derivative", "tanh_derivative"]
+__all__ = ["backprop_sigmoid_net", "sigmoid_derivative", "sigmoid_weight_scale",
+           "tanh_derivative"]
 
 # Ordinary inputs, where any correct formula agrees with act.<name>.derivative to ~1e-15, and
 # tails, where a formula that computes 1 - (something that rounds to 1) returns 0.
@@ -36,8 +38,9 @@ def sigmoid_derivative(student_fn) -> bool | None:
                           sigmoid.derivative(_SIGMOID_TAILS), rtol=1e-6, atol=0,
                           at=_SIGMOID_TAILS,
                           hint="Right for ordinary x, but not in the tails: for large x, "
-                               "sigma(x) rounds to 1.0 and 1 - sigma(x) to 0. Use "
-                               "1 - sigma(x) = sigma(-x), i.e. sigma(x) * sigma(-x).")
+                               "sigma(x) rounds to 1.0 and 1 - sigma(x) to 0. Can you write "
+                               "1 - sigma(x) without subtracting anything from 1? (Look at "
+                               "the curve's symmetry.)")
         if not ok:
             return False, msg
         return True, ("correct for |x| <= 10 and in the tails (sigma'(40) = "
@@ -89,12 +92,12 @@ def _net_problem():
 
 
 _BACKPROP_HINTS = (
-    "dW1 is wrong while dW2 and dW3 are right: pass the error down once more, "
-    "delta1 = (delta2 @ W2.T) * h1 * (1 - h1), then dW1 = x.T @ delta1.",
-    "dW2 is wrong while dW3 is right: going down a layer, multiply by W3.T and by the slope of "
-    "that layer: delta2 = (delta3 @ W3.T) * h2 * (1 - h2), then dW2 = h1.T @ delta2.",
-    "Start at the top: dL/dy_hat = y_hat - y (prediction minus target), times the slope "
-    "y_hat (1 - y_hat): delta3; then dW3 = h2.T @ delta3. The loss is a sum, not a mean.",
+    "dW1 is wrong while dW2 and dW3 are right: the error has one more layer to pass. Whatever "
+    "took you from delta3 to delta2, do it once more; then pair delta1 with layer 1's input.",
+    "dW2 is wrong while dW3 is right: going down a layer, the error meets two things, the "
+    "weights it came through (transposed) and the slope of the layer it arrives at.",
+    "Start at the top: what is dL/dy_hat, and what does the last sigmoid multiply it by? That "
+    "is delta3, and dW3 pairs it with the input of layer 3. The loss is a sum, not a mean.",
 )
 
 
@@ -135,3 +138,46 @@ def backprop_sigmoid_net(student_fn) -> bool | None:
                        + hint)
 
     return report("backprop_sigmoid_net", judge)
+
+
+# ---------------------------------------------------------------- design: a weight scale
+
+#: The design exercise's network: lesson 01's random sigmoid net, on three seeds.
+_SCALE_NET = {"depth": 20, "width": 64, "seeds": (0, 1, 2)}
+
+
+def sigmoid_weight_scale(student_fn) -> bool | None:
+    r"""Exercise (design): ``student_fn()`` returns a weight scale s for which the backward error
+    of the random 20-layer sigmoid network (64 units, LeCun weights times s) neither vanishes nor
+    explodes: 0.1 <= std(delta_1) / std(delta_20) <= 10 (``deepnet.propagation``'s
+    ``backward_std``) on each of the seeds 0, 1 and 2."""
+
+    def judge():
+        scale = student_fn()
+        if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, (int, float, np.number)):
+            return False, f"return one number, the weight scale; got {scale!r}."
+        scale = float(scale)
+        if not (np.isfinite(scale) and scale > 0):
+            return False, f"the weight scale must be a positive number, got {scale:g}."
+        depth, width, seeds = _SCALE_NET["depth"], _SCALE_NET["width"], _SCALE_NET["seeds"]
+        ratios = []
+        for seed in seeds:
+            b = propagation("sigmoid", depth, width, seed=seed, weight_scale=scale).backward_std
+            ratios.append(float(b[0] / b[-1]) if np.isfinite(b).all() and b[-1] > 0 else np.nan)
+        shown = ", ".join(f"{r:.2g}" for r in ratios)
+        if any(not np.isfinite(r) or r > 10 for r in ratios):
+            return False, (f"at weight scale {scale:g} the error at layer 1 is {shown} times the "
+                           "error at layer 20 (seeds 0, 1, 2): it explodes. Measure a few scales "
+                           "below this one.")
+        if any(r < 0.1 for r in ratios):
+            return False, (f"at weight scale {scale:g} the error at layer 1 is {shown} times the "
+                           "error at layer 20 (seeds 0, 1, 2): still vanishing. How does the "
+                           "ratio change as the scale grows? Measure a few.")
+        _, zs, _ = forward("sigmoid", depth, width, weight_scale=scale, seed=seeds[0])
+        saturated = float(np.mean([np.mean(np.abs(z) > 4) for z in zs]))
+        return True, (f"at weight scale {scale:g} layer 1 gets {shown} of layer 20's error "
+                      f"(seeds 0, 1, 2): neither vanishing nor exploding. The price: "
+                      f"{saturated:.0%} of the pre-activations have |z| > 4, units that act "
+                      "like on/off switches.")
+
+    return report("sigmoid_weight_scale", judge)
