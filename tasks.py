@@ -14,9 +14,11 @@ after the command go to pytest (test) or to the script (claims, notebooks, ...).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -70,6 +72,15 @@ def install_commands(py: Path) -> list[list[str]]:
                        pip + ["--no-deps", "-e", "."]]
 
 
+def pytest_workers(cpus: int | None = os.cpu_count()) -> list[str]:
+    """pytest-xdist's options for `make test`: two worker processes when there are two CPUs or
+    more (each file goes whole to one worker, the slowest first: conftest.py). The heavy files
+    are few (the browser test, the assignments, one per notebook), so more workers gain little
+    and each costs memory (a notebook's kernel takes up to 900 MB). `make test ARGS="-n 0"`
+    runs everything in one process."""
+    return ["-n", "2" if (cpus or 1) >= 2 else "0"]
+
+
 def commands(task: str, extra: list[str], py: Path) -> list[tuple[list[str], dict]]:
     """The commands a task runs after the install, each with the environment it adds."""
     p = str(py)
@@ -77,7 +88,8 @@ def commands(task: str, extra: list[str], py: Path) -> list[tuple[list[str], dic
         return [([p, "-m", "jupyter", "lab", "notebooks", *(["--allow-root"] if is_root()
                                                              else []), *extra], {})]
     if task == "test":
-        return [([p, "-m", "ruff", "check", "."], {}), ([p, "-m", "pytest", *extra], {})]
+        return [([p, "-m", "ruff", "check", "."], {}),
+                ([p, "-m", "pytest", *pytest_workers(), *extra], {})]
     if task == "test-all":
         return commands("test", extra, py) + [
             ([p, "-m", "pytest", "tests/envs", "-p", "no:cacheprovider"],
@@ -93,6 +105,33 @@ def commands(task: str, extra: list[str], py: Path) -> list[tuple[list[str], dic
                      "notebooks, assignments, bench")
 
 
+RECORD = Path("test-output") / "make-test.json"  # the last `make test`: `make bench` reports it
+
+
+def _git(*args: str) -> str | None:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def record_test_run(seconds: float, code: int, extra: list[str], loads: tuple) -> dict:
+    """Write how long `make test`'s commands took (the install step excluded) to RECORD."""
+    rec = {"seconds": round(seconds, 1), "exit_code": code, "args": extra,
+           "date": time.strftime("%Y-%m-%d %H:%M %Z"), "commit": _git("rev-parse", "--short",
+                                                                      "HEAD"),
+           "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+           "load_start": loads[0], "load_end": loads[1], "cpus": os.cpu_count()}
+    (ROOT / RECORD).parent.mkdir(exist_ok=True)
+    (ROOT / RECORD).write_text(json.dumps(rec, indent=1) + "\n")
+    return rec
+
+
+def _load() -> float | None:
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     dry = "--dry-run" in args
@@ -105,18 +144,32 @@ def main(argv: list[str] | None = None) -> int:
     check_python()
     py = venv_python()
     plan = [(c, {}) for c in install_commands(py)] if needs_install() else []
-    plan += commands(task, extra, py)
-    for command, env in plan:
-        shown = " ".join(f"{k}={v}" for k, v in env.items()) + (" " if env else "")
-        print(f"$ {shown}{' '.join(command)}", flush=True)
-        if dry:
-            continue
-        code = subprocess.call(command, cwd=ROOT, env=activated(py, {**os.environ, **env}))
+    return _run(plan, commands(task, extra, py), task, extra, py, dry)
+
+
+def _run(install, steps, task: str, extra: list[str], py: Path, dry: bool) -> int:
+    """The install commands, then the task's; `make test` records how long its own took."""
+    for command, env in install:
+        code = _call(command, env, py, dry)
         if code != 0:
             return code
-        if command[-2:] == ["-e", "."]:  # the install finished: remember what it installed
+        if not dry and command[-2:] == ["-e", "."]:  # the install finished: remember what
             (VENV / ".installed").write_text(install_key() + "\n")
-    return 0
+    start, load_start, code = time.perf_counter(), _load(), 0
+    for command, env in steps:
+        code = _call(command, env, py, dry)
+        if code != 0:
+            break
+    if task == "test" and not dry:
+        record_test_run(time.perf_counter() - start, code, extra, (load_start, _load()))
+    return code
+
+
+def _call(command: list[str], env: dict, py: Path, dry: bool) -> int:
+    shown = " ".join(f"{k}={v}" for k, v in env.items()) + (" " if env else "")
+    print(f"$ {shown}{' '.join(command)}", flush=True)
+    return 0 if dry else subprocess.call(command, cwd=ROOT,
+                                          env=activated(py, {**os.environ, **env}))
 
 
 if __name__ == "__main__":

@@ -69,6 +69,20 @@ class Task:
         return cls(split, classification, n_out, loss, "accuracy" if classification else "mae")
 
 
+def build_state(model: keras.Model, X, y) -> None:
+    """Create a compiled model's optimizer slots and metric and loss state before training.
+
+    Keras creates them while tracing the train function, and TensorFlow traces a function that
+    created variables a second time (tf.function's variable-creation rule): creating them first
+    halves the tracing. ``X``, ``y``: a batch of the training data (only its shapes count).
+    The variables start as they would anyway (zeros), so the training is the same."""
+    symbolic_build = getattr(model, "_symbolic_build", None)  # Keras 3.5 to 3.15 at least
+    if symbolic_build is not None:
+        symbolic_build(data_batch=(np.asarray(X, np.float32), np.asarray(y), None))
+    elif not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+
+
 def make_optimizer(name: str, learning_rate: float):
     """A fresh Keras optimizer by name ("adam", "sgd", ...) with this learning rate."""
     return keras.optimizers.get({"class_name": name, "config": {"learning_rate": learning_rate}})

@@ -46,7 +46,27 @@ def dead_mask(activation: Activation, z: np.ndarray, lay: keras.layers.Layer,
         params = {"alpha": keras.ops.convert_to_numpy(lay.weights[0])}
     elif activation.name == "rrelu":
         params = {"lower": lay.lower, "upper": lay.upper}
-    return np.all(activation.derivative(z, **params) == 0, axis=0)
+    return _all_zero_derivative(activation, np.asarray(z), params)
+
+
+def _all_zero_derivative(activation: Activation, z: np.ndarray, params: dict) -> np.ndarray:
+    """np.all(activation.derivative(z, **params) == 0, axis=0), for a 2-D z, without computing
+    f' on every entry: a unit whose smallest or largest value already has f' != 0 is alive (one
+    example is enough), so f' is evaluated in full only on the other units' columns (for ReLU,
+    the dead ones). The same answer, elementwise f' being the same function of each entry; NaN
+    propagates through min and max, and f'(NaN) = NaN != 0, as in the full test."""
+    if z.ndim != 2 or z.shape[0] == 0:
+        return np.all(activation.derivative(z, **params) == 0, axis=0)
+    width = z.shape[1]
+    ends = np.stack([z.min(axis=0), z.max(axis=0)])
+    maybe = np.all(activation.derivative(ends, **params) == 0, axis=0)
+    dead = np.zeros(width, dtype=bool)
+    if maybe.any():
+        cols = np.flatnonzero(maybe)
+        per_unit = {k: v[..., cols] if np.ndim(v) and np.shape(v)[-1] == width else v
+                    for k, v in params.items()}
+        dead[cols] = np.all(activation.derivative(z[:, cols], **per_unit) == 0, axis=0)
+    return dead
 
 
 def _masks(model: keras.Model, X, activation: Activation, params: dict) -> list[np.ndarray]:

@@ -1,5 +1,6 @@
 """tasks.py, the cross-platform entry point behind the Makefile and the Windows commands."""
 
+import json
 import os
 import re
 import subprocess
@@ -54,9 +55,11 @@ def test_install_creates_the_venv_only_once(tmp_path):
 def test_what_each_command_runs():
     py = Path("py")
     (ruff, _), (pytest_cmd, _) = tasks.commands("test", ["-x"], py)
-    assert ruff == ["py", "-m", "ruff", "check", "."] and pytest_cmd == ["py", "-m", "pytest", "-x"]
+    workers = tasks.pytest_workers()
+    assert ruff == ["py", "-m", "ruff", "check", "."]
+    assert pytest_cmd == ["py", "-m", "pytest", *workers, "-x"]  # extra arguments last: they win
     steps = tasks.commands("test-all", [], py)
-    assert [c for c, _ in steps[:2]] == [ruff, ["py", "-m", "pytest"]]
+    assert [c for c, _ in steps[:2]] == [ruff, ["py", "-m", "pytest", *workers]]
     (envs, env), (claims, _) = steps[2:]
     assert "tests/envs" in envs and env == {"ACTLIB_ENV_TESTS": "1"}
     assert claims == ["py", "scripts/claims.py", "--seeds", "1-4"]  # seed 0: nbval's run above
@@ -67,6 +70,13 @@ def test_what_each_command_runs():
     assert lab[1:5] == ["-m", "jupyter", "lab", "notebooks"]
     with pytest.raises(SystemExit, match="unknown command 'tests'"):
         tasks.commands("tests", [], py)
+
+
+def test_make_test_runs_two_xdist_workers_given_two_cpus():
+    assert tasks.pytest_workers(1) == ["-n", "0"]  # one process, as plain pytest
+    assert tasks.pytest_workers(2) == tasks.pytest_workers(16) == ["-n", "2"]
+    # conftest.py gives each file to one worker (a notebook's cells share a kernel)
+    assert "LoadFileScheduling" in (ROOT / "conftest.py").read_text()
 
 
 def test_every_make_target_is_a_tasks_command():
@@ -90,7 +100,7 @@ def test_dry_run_prints_the_plan_without_running_it():
     out = subprocess.run([sys.executable, "tasks.py", "--dry-run", "test", "-k", "nothing"],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert re.search(r"^\$ .*python\S* -m ruff check \.$", out, re.MULTILINE), out
-    assert re.search(r"^\$ .*python\S* -m pytest -k nothing$", out, re.MULTILINE), out
+    assert re.search(r"^\$ .*python\S* -m pytest -n \d -k nothing$", out, re.MULTILINE), out
 
 
 def test_commands_run_as_in_an_activated_venv(tmp_path):
@@ -98,3 +108,34 @@ def test_commands_run_as_in_an_activated_venv(tmp_path):
     env = tasks.activated(py, {"PATH": "/usr/bin", "HOME": "/home/me"})
     assert env["PATH"].split(os.pathsep)[:2] == [str(py.parent), "/usr/bin"]
     assert env["VIRTUAL_ENV"] == str(tmp_path / ".venv") and env["HOME"] == "/home/me"
+
+
+def test_make_test_records_how_long_its_commands_took(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    monkeypatch.setattr(tasks.subprocess, "call", lambda command, **kw: calls.append(command) or 0)
+    steps = tasks.commands("test", ["-k", "x"], Path("py"))
+    assert tasks._run([], steps, "test", ["-k", "x"], Path("py"), dry=False) == 0
+    assert calls == [c for c, _ in steps]
+    rec = json.loads((tmp_path / tasks.RECORD).read_text())
+    assert rec["exit_code"] == 0 and rec["args"] == ["-k", "x"] and 0 <= rec["seconds"] < 60
+    assert {"date", "commit", "dirty", "load_start", "load_end", "cpus"} <= set(rec)
+
+
+def test_a_failing_step_stops_the_task_and_is_recorded(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    monkeypatch.setattr(tasks.subprocess, "call", lambda command, **kw: calls.append(command) or 3)
+    steps = tasks.commands("test", [], Path("py"))
+    assert tasks._run([], steps, "test", [], Path("py"), dry=False) == 3
+    assert calls == [steps[0][0]]  # ruff failed: pytest did not run
+    assert json.loads((tmp_path / tasks.RECORD).read_text())["exit_code"] == 3
+
+
+def test_only_make_test_is_recorded_and_never_a_dry_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    monkeypatch.setattr(tasks.subprocess, "call", lambda command, **kw: 0)
+    steps = tasks.commands("test", [], Path("py"))
+    tasks._run([], steps, "test", [], Path("py"), dry=True)
+    tasks._run([], tasks.commands("claims", [], Path("py")), "claims", [], Path("py"), dry=False)
+    assert not (tmp_path / tasks.RECORD).exists()

@@ -197,3 +197,76 @@ def test_every_module_says_what_it_is_for():
 
     assert training.build_mlp is models.build_mlp and training.dead_units is measure.dead_units
     assert training.train_together is together.train_together
+
+
+# ------------------------------------------------------- the runner's own loop is Keras' fit
+
+@pytest.mark.parametrize("name", ["rrelu", "gelu"])  # rrelu: random slopes drawn in training
+def test_the_runners_epoch_loop_trains_exactly_as_fit(name):
+    from actlib import experiment, together
+
+    X, _, y, _ = training.load_data("two_spirals", n=220, seed=1)  # 165: a last, smaller batch
+
+    def fresh():
+        model = training.build_mlp(name, depth=2, width=8, seed=1)  # set_random_seed(1)
+        model.compile(keras.optimizers.Adam(0.01),
+                      keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+
+    by_fit = fresh()
+    by_fit.fit(X, y, epochs=3, batch_size=50, verbose=0)
+    ours = fresh()
+    experiment.build_state(ours, X[:50], y[:50])
+    orders = together._epoch_orders(len(X), 50, 3)  # where fit makes its data pipeline
+    train_epoch = together._epoch_trainer(ours, X, y, 50)
+    for epoch in range(3):
+        train_epoch(orders[min(epoch, len(orders) - 1)])
+    for a, b in zip(by_fit.get_weights(), ours.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)  # bit for bit
+
+
+def test_compare_gives_the_same_numbers_on_a_rerun():
+    kwargs = {**SMALL, "epochs": 3, "n": 300}
+    a, b = (training.compare(["relu", "rrelu", "gelu"], data="two_spirals", seed=4, **kwargs)
+            for _ in range(2))
+    for name in a:
+        assert a[name].history == b[name].history
+        np.testing.assert_array_equal(a[name].dead_units, b[name].dead_units)
+        np.testing.assert_array_equal(a[name].grad_norms_final, b[name].grad_norms_final)
+
+
+def test_the_runner_says_where_its_time_went():
+    from actlib import together
+
+    training.compare(["relu", "tanh"], data="xor_blobs", **SMALL)
+    times = together.LAST_RUN_TIMES
+    parts = {"build the networks", "gradient norms", "joint model", "measure: trace",
+             "train: trace", "train: steps", "measure: forward passes",
+             "measure: dead units, Python", "Python loop", "copy the weights back", "total"}
+    assert set(times) == parts and all(t >= 0 for t in times.values())
+    assert sum(t for k, t in times.items() if k != "total") == pytest.approx(times["total"],
+                                                                           rel=0.05, abs=0.05)
+
+
+def test_dead_units_evaluate_the_derivative_only_where_needed_with_the_same_answer():
+    from actlib import measure
+
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(40, 6)).astype(np.float32)
+    z[:, 1] = -np.abs(z[:, 1])  # dead for relu
+    z[:, 2] = np.where(rng.random(40) < 0.5, -200, 200)  # saturated both ways: tanh' = 0
+    z[:, 3] = np.where(np.arange(40) == 7, 0.5, -200)  # one example in the middle: alive
+    z[0, 4] = np.nan
+    for name, params in (("relu", {}), ("tanh", {}), ("sigmoid", {}), ("elu", {"alpha": 0.0}),
+                         ("prelu", {"alpha": np.array([0, 0.1, 0, 0, 0, 0.2], np.float32)})):
+        activation = act_get(name)
+        want = np.all(activation.derivative(z, **params) == 0, axis=0)
+        np.testing.assert_array_equal(measure._all_zero_derivative(activation, z, params), want)
+    assert measure._all_zero_derivative(act_get("tanh"), z, {}).tolist() == \
+        [False, False, True, False, False, False]
+
+
+def act_get(name):
+    from actlib.functions import get
+
+    return get(name)
