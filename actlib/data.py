@@ -1,8 +1,12 @@
-"""Small, deterministic 2-D data sets for the experiments, generated on the spot (nothing is
-ever downloaded). Every generator takes ``n``, ``noise`` and ``seed`` and returns ``(X, y)``:
-X float32 of shape (n, 2), y int64 class labels of shape (n,) (float32 targets for ``wave``).
-Points lie roughly within [-1, 1]^2; ``noise`` is the standard deviation of Gaussian jitter
-in those units."""
+"""Small, deterministic data sets for the experiments; nothing is ever downloaded.
+
+The 2-D sets are generated on the spot. Every generator takes ``n``, ``noise`` and ``seed`` and
+returns ``(X, y)``: X float32 of shape (n, 2), y int64 class labels of shape (n,) (float32
+targets for ``wave``). Points lie roughly within [-1, 1]^2; ``noise`` is the standard deviation
+of Gaussian jitter in those units.
+
+One real data set: ``digits``, the 8x8 handwritten digits that scikit-learn ships inside its
+package, already split and standardised: ``X_train, X_test, y_train, y_test``."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ import numpy as np
 
 from ._inputs import rng_param
 
-__all__ = ["circles", "spirals", "train_test_split", "two_spirals", "wave", "xor_blobs"]
+__all__ = ["circles", "digits", "spirals", "train_test_split", "two_spirals", "wave",
+           "xor_blobs"]
 
 
 def _check(fname: str, n, noise, min_n: int = 1) -> None:
@@ -109,3 +114,34 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed=0):
     order = rng_param("train_test_split", seed).permutation(len(y))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+def digits(test_fraction: float = 0.25, seed=0):
+    r"""The 8x8 handwritten digits (real data), split and standardised:
+    ``X_train, X_test, y_train, y_test``.
+
+    scikit-learn ships the set inside its package (``sklearn.datasets.load_digits``: 1,797
+    images of the digits 0 to 9, 8 x 8 pixels with grey levels 0 to 16, from the UCI optical
+    recognition data), so nothing is downloaded. Each image is one row of 64 pixels. The rows
+    are split by ``train_test_split(X, y, test_fraction, seed)`` and every pixel is standardised
+    with the *training* rows' statistics only (the test rows must not leak into the scaling):
+
+    .. math:: x'_{ij} = \frac{x_{ij} - \mu_j}{\sigma_j}, \qquad
+              \mu_j, \sigma_j = \text{mean and std of pixel } j \text{ over the training rows},
+
+    with :math:`\sigma_j` replaced by 1 for a pixel that is constant in the training rows (a
+    corner that is always blank): it becomes 0 there. X is float32 of shape (rows, 64), y int64
+    in 0..9. With the default ``test_fraction`` 0.25: 1,348 training and 449 test images.
+    """
+    if not (isinstance(test_fraction, numbers.Real) and 0 < test_fraction < 1):
+        raise ValueError(f"digits: test_fraction must be between 0 and 1, got {test_fraction!r}")
+    rng = rng_param("digits", seed)
+    from sklearn.datasets import load_digits  # imported here: `import actlib` stays light
+
+    bunch = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(bunch.data, bunch.target, test_fraction,
+                                                        rng)
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return (((X_train - mean) / std).astype(np.float32), ((X_test - mean) / std).astype(np.float32),
+            y_train.astype(np.int64), y_test.astype(np.int64))

@@ -1,19 +1,26 @@
 """The activation study of notebook 07: every hidden-layer activation, on several tasks, depths and
 seeds, measured the same way, written to one results file.
 
-    python -m actlib.study --full            # the full study (about 10 minutes on 2 cores)
+    python -m actlib.study --full            # the full study (about 5 minutes on 2 cores)
     python -m actlib.study --quick           # the notebook's quick version (under a minute)
+    python -m actlib.study --cost            # re-measure only the activations' cost (Keras)
 
     from actlib import study
     doc = study.load(study.FULL_RESULTS)            # {"meta": {...}, "rows": [...], ...}
     study.summary(doc["rows"])                       # mean, spread per (task, activation)
 
 One row per trained network: task, depth, seed, activation, metric (test accuracy, or test MAE
-for the regression task "wave": lower is better), seconds (its share of the joint run),
-gradient ratio (log10 of layer-1 over last-layer gradient norm at initialisation: 0 is healthy,
-large positive or negative values mean the gradient grows or shrinks through the layers), and
-dead units after training. Each (task, depth, seed) is one ``training.compare`` call that trains
-all the activations together.
+for the regression task "wave": lower is better), test loss, gradient ratio (log10 of layer-1
+over last-layer weight-gradient norm at initialisation and after training: 0 when both get
+gradients of the same size), and dead units after training. Each (task, depth, seed) is one
+``training.compare`` call that trains all the activations together (so no row has a time of its
+own: the joint run's time says nothing about one activation). The full study's document also
+holds, per activation, the std of a random 50-layer net's activations (``normalisation``) and
+the cost of its Keras layer, forward and backward, relative to ReLU's (``activation_cost``).
+
+``side_by_side`` trains a few (activation, initializer) setups on the same data, batches and
+seed, and records the test accuracy after every epoch: notebook 07's training-budget and
+real-data (``data.digits``) experiments.
 """
 
 from __future__ import annotations
@@ -26,16 +33,17 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from .functions import NAMES
 
 __all__ = ["ACTIVATIONS", "FULL", "FULL_RESULTS", "INIT", "QUICK", "REGRESSION", "TASKS",
-           "activation_cost", "grad_ratio", "heatmap", "load", "markdown_table", "means",
-           "normalisation", "run", "save", "summary"]
+           "SideBySide", "activation_cost", "cost_table", "grad_ratio", "heatmap", "load",
+           "markdown_table", "means", "normalisation", "run", "save", "side_by_side", "summary"]
 
 #: every activation that fits a hidden layer (softmax normalises a whole vector: output only)
 ACTIVATIONS = tuple(n for n in NAMES if n != "softmax")
@@ -77,9 +85,9 @@ def run(tasks: Sequence[str] = QUICK["tasks"], depths: Sequence[int] = QUICK["de
         activations: Sequence[str] = ACTIVATIONS, init=INIT, progress: bool = True,
         stream=None, times: bool = True, command: str | None = None) -> dict:
     """Run the study: one ``training.compare`` per (task, depth, seed). Returns the results
-    document (``meta`` and ``rows``) that ``save`` writes. ``progress`` prints a text bar after
-    each compare call (to ``stream``, default stdout); ``times=False`` leaves the elapsed time
-    out of it."""
+    document (``meta`` and ``rows``) that ``save`` writes; ``main`` adds ``normalisation`` and
+    ``cost`` to the full study's. ``progress`` prints a text bar after each compare call (to
+    ``stream``, default stdout); ``times=False`` leaves the elapsed time out of it."""
     from . import training
 
     stream = sys.stdout if stream is None else stream
@@ -97,7 +105,6 @@ def run(tasks: Sequence[str] = QUICK["tasks"], depths: Sequence[int] = QUICK["de
                 "metric_name": "test_mae" if task in REGRESSION else "test_accuracy",
                 "metric": round(float(r.test_accuracy), 5),
                 "test_loss": round(float(r.test_loss), 5),
-                "seconds": round(float(r.seconds), 3),
                 "grad_ratio_init": round(grad_ratio(r.grad_norms_init), 4),
                 "grad_ratio_final": round(grad_ratio(r.grad_norms_final), 4),
                 "dead_units": int(dead.sum()),
@@ -107,8 +114,7 @@ def run(tasks: Sequence[str] = QUICK["tasks"], depths: Sequence[int] = QUICK["de
             _bar(i, len(jobs), f"{task} depth {depth} seed {seed}", start, stream, times=times)
     return {"meta": _meta(command, tasks, depths, seeds, n, epochs, width, activations, init,
                           time.perf_counter() - start),
-            "rows": rows, "normalisation": normalisation(activations, init),
-            "cost_ms": activation_cost(activations)}
+            "rows": rows}
 
 
 def _meta(command, tasks, depths, seeds, n, epochs, width, activations, init, wall) -> dict:
@@ -152,23 +158,253 @@ def normalisation(activations: Sequence[str] = ACTIVATIONS, init=INIT, depth: in
     return out
 
 
-def activation_cost(activations: Sequence[str] = ACTIVATIONS, size: int = 200_000,
-                    repeats: int = 5) -> dict:
-    """Milliseconds for f(x) plus f'(x) on ``size`` float32 numbers in NumPy (best of
-    ``repeats``): the activations' own cost, which the joint Keras runs cannot separate."""
-    from .functions import get
+#: what ``activation_cost`` times, as (batch, width): the activation of one hidden layer of these
+#: lessons' networks on one batch (64 examples x 32 units); of a layer of a larger model (256
+#: examples x 1024 units); and that larger layer whole, Dense(1024) then the activation
+COST_SIZES = {"lesson": (64, 32), "large": (256, 1024), "large+dense": (256, 1024)}
 
-    x = np.random.default_rng(0).normal(size=size).astype(np.float32)
-    out = {}
-    for name in activations:
-        fn, best = get(name), float("inf")
-        for _ in range(repeats):
-            t = time.perf_counter()
-            fn(x)
-            fn.derivative(x)
-            best = min(best, time.perf_counter() - t)
-        out[name] = round(best * 1000, 3)
+
+def activation_cost(activations: Sequence[str] = ACTIVATIONS, sizes: Mapping = COST_SIZES,
+                    rounds: int = 30, calls: int = 10, seed: int = 0) -> dict:
+    r"""What an activation costs a Keras model: the time of its layer's forward *and* backward
+    pass, relative to ReLU's, measured in TensorFlow on float32 batches.
+
+    For each size (batch, width) in ``sizes`` and each activation, one compiled step computes
+    :math:`y = f(x)` with the layer a model of these lessons uses (``layers.layer(name)``, in
+    training mode) and the gradient :math:`\partial (g \cdot y) / \partial x` for a fixed
+    upstream gradient g (and PReLU's slopes): what one training step pays for the activation.
+    For a size whose name ends in "+dense" the step is a whole layer, ``Dense(width)`` then the
+    activation (and its weights' gradients), so the activation's share of a layer shows.
+
+    Timing is interleaved: in each of ``rounds`` rounds every activation runs ``calls`` steps,
+    in a fresh random order, and its time per step is divided by ReLU's *in the same round*, so
+    a change of machine load between rounds cancels out. Returns
+    ``{size: {"batch", "width", "relu_ms", "ratio": {name: median ratio},
+    "low": {name: 10th percentile}, "high": {name: 90th percentile}}}`` over the rounds, and
+    ``"load"``: the 1-minute load average before and after, and ``"date"``. Takes about a
+    minute on 2 cores with the default sizes.
+    """
+    from .layers import keras, layer  # noqa: I001  (first: it sets TensorFlow's options)
+    import tensorflow as tf
+
+    names = list(activations)
+    if "relu" not in names:
+        raise ValueError("activation_cost: activations must include 'relu' (the reference)")
+    rng = np.random.default_rng(seed)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    level = tf.get_logger().level
+    tf.get_logger().setLevel("ERROR")  # one compiled step per activation is the point: no notice
+    try:
+        out = _cost(names, sizes, rounds, calls, seed, rng, tf, keras, layer)
+    finally:
+        tf.get_logger().setLevel(level)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    out["load"] = [round(load_before, 2), round(load_after, 2)]
+    out["date"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     return out
+
+
+def _cost(names, sizes, rounds, calls, seed, rng, tf, keras, layer) -> dict:
+    out = {}
+    for size, (batch, width) in sizes.items():
+        x = tf.constant(rng.standard_normal((batch, width)), tf.float32)
+        g = tf.constant(rng.standard_normal((batch, width)), tf.float32)
+        steps = {}
+        for name in names:
+            keras.utils.set_random_seed(seed)
+            stack = [keras.layers.Dense(width)] if size.endswith("+dense") else []
+            model = keras.Sequential([keras.Input((width,)), *stack, layer(name)])
+
+            @tf.function
+            def step(x, model=model, g=g):
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    y = model(x, training=True)
+                grads = tape.gradient(y, [x, *model.trainable_variables], output_gradients=g)
+                return grads[0][0, 0]  # a scalar to fetch: the step has finished
+
+            step(x).numpy()  # trace and warm up
+            steps[name] = step
+        times = {name: [] for name in names}
+        repeat = max(1, calls // 5) if size.endswith("+dense") else calls  # 20x the work
+        for _ in range(rounds):
+            for name in rng.permutation(names):
+                start = time.perf_counter()
+                for _ in range(repeat):
+                    steps[name](x).numpy()
+                times[name].append((time.perf_counter() - start) / repeat)
+        t = {name: np.array(v) for name, v in times.items()}
+        ratios = {name: t[name] / t["relu"] for name in names}
+        out[size] = {"batch": batch, "width": width,
+                     "relu_ms": round(float(np.median(t["relu"])) * 1000, 4),
+                     "ratio": {k: round(float(np.median(v)), 3) for k, v in ratios.items()},
+                     "low": {k: round(float(np.percentile(v, 10)), 3) for k, v in ratios.items()},
+                     "high": {k: round(float(np.percentile(v, 90)), 3) for k, v in ratios.items()}}
+    return out
+
+
+def cost_table(cost: dict) -> str:
+    """``activation_cost``'s result as a Markdown table: per activation and size, the median
+    time relative to ReLU's with the 10th to 90th percentile over the rounds."""
+    sizes = [k for k, v in cost.items() if isinstance(v, dict) and "ratio" in v]
+    head = ["activation"] + [f"{k} ({cost[k]['batch']} x {cost[k]['width']})" for k in sizes]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * len(sizes)]
+    for name in sorted(cost[sizes[0]]["ratio"], key=cost[sizes[-1]]["ratio"].get):
+        cells = [f"{cost[k]['ratio'][name]:.2f} ({cost[k]['low'][name]:.2f} to "
+                 f"{cost[k]['high'][name]:.2f})" for k in sizes]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("| relu, ms per step | " + " | ".join(f"{cost[k]['relu_ms']:.3f}"
+                                                      for k in sizes) + " |")
+    return "\n".join(lines)
+
+
+class SideBySide(NamedTuple):
+    """What ``side_by_side`` returns: {label: test accuracy after each epoch} (arrays of length
+    epochs), and the number of Adam steps (mini-batches) per epoch."""
+
+    test_accuracy: dict
+    steps_per_epoch: int
+
+
+def _setups_param(setups) -> list[tuple[str, str, str]]:
+    from ._settings import activation_param
+    from .deepnet import INITIALIZERS
+
+    if not isinstance(setups, Mapping) or not setups:
+        raise TypeError("side_by_side: setups must be a non-empty dict of label -> (activation, "
+                        f"initializer), e.g. {{'relu, he': ('relu', 'he_normal')}}; got {setups!r}")
+    out = []
+    for label, pair in setups.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"side_by_side: setups[{label!r}] must be a pair (activation, "
+                            f"initializer), got {pair!r}")
+        name = activation_param("side_by_side", pair[0], pname=f"setups[{label!r}]").name
+        if name in ("prelu", "softmax"):
+            raise ValueError(f"side_by_side: setups[{label!r}]: {name} is not supported here (it "
+                             "has trainable slopes or works on a whole vector); use "
+                             "training.compare")
+        if pair[1] not in INITIALIZERS:
+            raise ValueError(f"side_by_side: setups[{label!r}]: initializer {pair[1]!r} is not "
+                             f"one of {', '.join(INITIALIZERS)}")
+        out.append((str(label), name, pair[1]))
+    return out
+
+
+def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth: int = 8,
+                 width: int = 32, epochs: int = 20, seed: int = 0, learning_rate: float = 0.01,
+                 batch_size: int = 64, n: int = 800) -> SideBySide:
+    r"""Train one MLP per setup, side by side, and record each one's test accuracy after every
+    epoch.
+
+    ``setups`` maps a label to (activation, initializer), e.g. ``{"relu, LeCun": ("relu",
+    "lecun_normal"), "relu, He": ("relu", "he_normal")}``: unlike ``training.compare``, the
+    same activation can appear with several initializers. ``data`` is a classification set's
+    name in ``actlib.data`` (``n`` points, split as ``training.compare`` splits it) or a ready
+    split ``(X_train, X_test, y_train, y_test)`` such as ``data.digits(seed=...)``.
+
+    Each network is ``models.build_mlp(activation, depth, width, init=initializer,
+    seed=seed)``: the initial weights ``training.train`` would start from. The networks are
+    trained as one TensorFlow step on stacked weights (one (k, in, out) tensor per layer; a
+    Keras ``fit`` of k separate 20-layer networks spends most of its time building the graph),
+    with the loss :math:`\sum_j L_j`, each :math:`L_j` network j's mean cross-entropy on the
+    batch, so each network gets exactly its own gradient, and Keras' Adam for each weight
+    (:math:`eta_1 = 0.9`, :math:`eta_2 = 0.999`, :math:`\epsilon = 10^{-7}`):
+
+    .. math:: m \leftarrow eta_1 m + (1 - eta_1) g, \quad
+              v \leftarrow eta_2 v + (1 - eta_2) g^2, \quad
+              w \leftarrow w - \eta rac{\sqrt{1 - eta_2^t}}{1 - eta_1^t}
+              rac{m}{\sqrt v + \epsilon}.
+
+    Every network sees the same mini-batches of ``batch_size`` in the same order (shuffled each
+    epoch, from ``seed``), so an epoch is ceil(n_train / batch_size) Adam steps. Returns a
+    ``SideBySide``: {label: test accuracy after epochs 1..epochs} and the steps per epoch.
+    """
+    from .layers import RReLU, keras, layer  # noqa: I001  (first: it sets TensorFlow's options)
+    import tensorflow as tf
+
+    from ._settings import count_param, int_param, positive_param
+    from .experiment import deterministic, load_data
+    from .models import build_mlp
+
+    runs = _setups_param(setups)
+    depth, width, epochs, batch_size, n = (count_param("side_by_side", p, v) for p, v in (
+        ("depth", depth), ("width", width), ("epochs", epochs), ("batch_size", batch_size),
+        ("n", n)))
+    seed = int_param("side_by_side", "seed", seed)
+    learning_rate = positive_param("side_by_side", "learning_rate", learning_rate)
+    if isinstance(data, str):
+        split = load_data(data, n=n, seed=seed)
+    elif isinstance(data, (tuple, list)) and len(data) == 4:
+        split = data
+    else:
+        raise TypeError("side_by_side: data must be a data set's name or a split (X_train, "
+                        f"X_test, y_train, y_test), got {type(data).__name__}")
+    X_train, X_test, y_train, y_test = (np.asarray(a) for a in split)
+    if not np.issubdtype(y_train.dtype, np.integer):
+        raise ValueError("side_by_side: data must be a classification task (integer labels)")
+    deterministic()
+    k, n_in, n_out = len(runs), X_train.shape[1], int(max(y_train.max(), y_test.max())) + 1
+    nets = [build_mlp(name, depth, width, n_in, n_out, init, seed) for _, name, init in runs]
+    kernels, biases = [], []
+    for i in range(1, depth + 2):
+        dense = [net.get_layer(f"dense_{i}" if i <= depth else "logits") for net in nets]
+        kernels.append(tf.Variable(np.stack([keras.ops.convert_to_numpy(d.kernel)
+                                             for d in dense])))
+        biases.append(tf.Variable(np.stack([keras.ops.convert_to_numpy(d.bias)
+                                            for d in dense])[:, None, :]))
+    weights = kernels + biases
+    moments = [(tf.Variable(tf.zeros_like(w)), tf.Variable(tf.zeros_like(w))) for w in weights]
+    # each network's activation layers; called through .call, which skips Keras' per-call
+    # bookkeeping (about a millisecond per call while TensorFlow traces the step). Only RReLU
+    # looks at `training` (random slopes while training).
+    activation = [[layer(name) for _, name, _ in runs] for _ in range(depth)]
+
+    def apply(lay, x, training):
+        return lay.call(x, training=training) if isinstance(lay, RReLU) else lay.call(x)
+
+    def forward(x, training):
+        h = tf.repeat(x[None], k, axis=0)  # (k, batch, features): one copy per network
+        for i in range(depth + 1):
+            h = tf.matmul(h, kernels[i]) + biases[i]
+            if i < depth:
+                h = tf.stack([apply(activation[i][j], h[j], training) for j in range(k)])
+        return h
+
+    t = tf.Variable(0.0)
+    beta1, beta2 = 0.9, 0.999
+    spec = [tf.TensorSpec([None, n_in], tf.float32), tf.TensorSpec([None], tf.int32)]
+
+    @tf.function(input_signature=spec, autograph=False)  # plain Python loops: nothing to convert
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            logits = forward(x, True)
+            losses = tf.nn.sparse_softmax_cross_entropy_with_logits(
+                tf.repeat(y[None], k, axis=0), logits)
+            loss = tf.reduce_sum(tf.reduce_mean(losses, axis=1))
+        grads = tape.gradient(loss, weights)
+        t.assign_add(1.0)
+        for w, grad, (m, v) in zip(weights, grads, moments, strict=True):
+            tf.raw_ops.ResourceApplyAdam(  # Keras' Adam update, one fused op per tensor
+                var=w.handle, m=m.handle, v=v.handle, beta1_power=beta1 ** t,
+                beta2_power=beta2 ** t, lr=learning_rate, beta1=beta1, beta2=beta2,
+                epsilon=1e-7, grad=grad)
+
+    predict = tf.function(lambda x: forward(x, False), input_signature=spec[:1], autograph=False)
+    X_train = tf.constant(X_train, tf.float32)
+    y_train = tf.constant(y_train, tf.int32)
+    X_test = tf.constant(X_test, tf.float32)
+    order_rng = np.random.default_rng(seed)
+    n_train = int(X_train.shape[0])
+    accuracy = np.empty((epochs, k))
+    for epoch in range(epochs):
+        order = order_rng.permutation(n_train)
+        for start in range(0, n_train, batch_size):
+            batch = order[start:start + batch_size]
+            step(tf.gather(X_train, batch), tf.gather(y_train, batch))
+        guess = np.argmax(predict(X_test).numpy(), axis=-1)  # (k, n_test)
+        accuracy[epoch] = (guess == y_test[None, :]).mean(axis=1)
+    return SideBySide({label: accuracy[:, j] for j, (label, _, _) in enumerate(runs)},
+                      -(-n_train // batch_size))
 
 
 def save(doc: dict, path) -> Path:
@@ -213,34 +449,36 @@ def means(rows, task: str, depth: int | None = None, value: str = "metric") -> d
 
 
 def markdown_table(doc: dict, value: str = "metric") -> str:
-    """Mean ± std per activation (rows) and task (columns), over depths and seeds, plus mean
-    seconds, gradient ratio at init and dead-unit fraction."""
+    """Mean ± std per activation (rows) and task (columns), over depths and seeds, plus the mean
+    gradient ratio at init and dead-unit fraction."""
     rows = doc["rows"]
     tasks = list(dict.fromkeys(r["task"] for r in rows))
     acts = list(dict.fromkeys(r["activation"] for r in rows))
     m = summary(rows, value=value)
     extra = {k: summary(rows, by=("activation",), value=k)
-             for k in ("seconds", "grad_ratio_init", "dead_fraction")}
+             for k in ("grad_ratio_init", "dead_fraction")}
     head = ["activation"] + [t + (" (MAE)" if t in REGRESSION else " (acc)") for t in tasks]
-    head += ["seconds", "log10 grad ratio", "dead fraction"]
+    head += ["r at init", "dead fraction"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for a in acts:
         cells = [a] + [f"{m[(t, a)]['mean']:.3f} ± {m[(t, a)]['std']:.3f}" for t in tasks]
-        cells += [f"{extra['seconds'][(a,)]['mean']:.2f}",
-                  f"{extra['grad_ratio_init'][(a,)]['mean']:+.2f}",
+        cells += [f"{extra['grad_ratio_init'][(a,)]['mean']:+.2f}",
                   f"{extra['dead_fraction'][(a,)]['mean']:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-_LABELS = {"grad_ratio_init": "gradient ratio r at init", "grad_ratio_final": "r after training",
-           "dead_fraction": "dead fraction", "seconds": "seconds"}
+_LABELS = {"grad_ratio_init": "r at init", "grad_ratio_final": "r after training",
+           "dead_fraction": "dead fraction"}
 
 
 def heatmap(doc: dict, value: str = "metric", axes=None, title: str | None = None):
     """One panel per task: activations (rows) by depth (columns), cell = mean ``value`` over
-    seeds, annotated. Returns the Axes."""
+    seeds, annotated, each panel with its colour bar. Test scores use viridis, bright = better
+    (for the MAE of ``wave`` the scale is reversed); the gradient ratios use a diverging scale
+    centred at 0, shared by the panels. Returns the panels' Axes."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import TwoSlopeNorm
 
     rows = doc["rows"]
     tasks = list(dict.fromkeys(r["task"] for r in rows))
@@ -248,21 +486,34 @@ def heatmap(doc: dict, value: str = "metric", axes=None, title: str | None = Non
     depths = sorted({r["depth"] for r in rows})
     m = summary(rows, by=("task", "activation", "depth"), value=value)
     if axes is None:
-        _, axes = plt.subplots(1, len(tasks), figsize=(2.1 + 1.2 * len(tasks) * len(depths) / 1.5,
-                                                       4.6), constrained_layout=True)
+        _, axes = plt.subplots(1, len(tasks), figsize=(4.4 * len(tasks), 5.4),
+                               layout="constrained")
     axes = np.atleast_1d(axes)
+    grids = {task: np.array([[m[(task, a, d)]["mean"] for d in depths] for a in acts])
+             for task in tasks}
+    ratio = value.startswith("grad_ratio")
+    if ratio:
+        top = max(float(np.max(np.abs(g))) for g in grids.values())
+        norm = TwoSlopeNorm(vcenter=0.0, vmin=-top, vmax=top)
     for ax, task in zip(axes, tasks, strict=True):
-        grid = np.array([[m[(task, a, d)]["mean"] for d in depths] for a in acts])
-        cmap = "viridis_r" if (task in REGRESSION and value == "metric") else "viridis"
-        im = ax.imshow(grid, cmap=cmap, aspect="auto")
+        grid = grids[task]
+        if ratio:
+            im = ax.imshow(grid, cmap="RdBu", norm=norm, aspect="auto")
+        else:
+            cmap = "viridis_r" if (task in REGRESSION and value == "metric") else "viridis"
+            im = ax.imshow(grid, cmap=cmap, aspect="auto")
         for (i, j), v in np.ndenumerate(grid):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7,
-                    color="w" if np.mean(im.cmap(im.norm(v))[:3]) < 0.5 else "k")
-        label = (("test MAE" if task in REGRESSION else "test acc") if value == "metric"
+            red, green, blue = im.cmap(im.norm(v))[:3]
+            dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+            ax.text(j, i, f"{v:+.1f}" if ratio else f"{v:.2f}", ha="center", va="center",
+                    fontsize=8.5, color="w" if dark else "k")
+        label = (("test MAE" if task in REGRESSION else "test accuracy") if value == "metric"
                  else _LABELS.get(value, value))
         ax.set(xticks=range(len(depths)), xticklabels=depths, xlabel="depth (hidden layers)",
                yticks=range(len(acts)), title=f"{task}: {label}")
         ax.set_yticklabels(acts if ax is axes[0] else [])
+        bar = ax.figure.colorbar(im, ax=ax, shrink=0.9, pad=0.02)
+        bar.set_label(label + (" (lower is better)" if label == "test MAE" else ""))
     if title:
         axes[0].figure.suptitle(title)
     return axes
@@ -274,12 +525,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--full", action="store_true", help="the full study (default)")
     mode.add_argument("--quick", action="store_true", help="the notebook's quick version")
+    mode.add_argument("--cost", action="store_true",
+                      help="re-measure only the activations' cost, in the results file")
     parser.add_argument("--out", default=None, help="results JSON (a CSV is written next to it)")
     args = parser.parse_args(argv)
+    command = ("python -m actlib.study " + " ".join(sys.argv[1:] if argv is None else argv)
+               ).strip()
+    if args.cost:
+        out = args.out or str(FULL_RESULTS)
+        doc = load(out if args.out else FULL_RESULTS)
+        doc["cost"] = activation_cost(doc["meta"]["settings"]["activations"])
+        doc["cost"]["command"] = command
+        save(doc, out)
+        print(cost_table(doc["cost"]))
+        print(f"\nwrote the cost into {out}")
+        return 0
     config = QUICK if args.quick else FULL
     out = args.out or ("study_quick.json" if args.quick else str(FULL_RESULTS))
-    command = "python -m actlib.study " + " ".join(sys.argv[1:] if argv is None else argv)
-    doc = run(**config, stream=sys.stderr, command=command.strip())
+    doc = run(**config, stream=sys.stderr, command=command)
+    if not args.quick:
+        doc["normalisation"] = normalisation(config.get("activations", ACTIVATIONS))
+        doc["cost"] = activation_cost()
+        doc["cost"]["command"] = command
     save(doc, out)
     print(markdown_table(doc))
     print(f"\nwrote {out} and {Path(out).with_suffix('.csv')}; "

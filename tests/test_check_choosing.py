@@ -116,3 +116,31 @@ def test_stub_and_broken(capsys, name):
     assert _verdict(capsys, check, _stub).startswith("⏳")
     out = _verdict(capsys, check, _broken)
     assert out.startswith("⚠️") and "NameError" in out
+
+
+# ---------------------------------------------------------------- fool_the_ratio (design)
+
+def test_fool_the_ratio(capsys):
+    check = choosing.fool_the_ratio
+    out = _verdict(capsys, check, lambda: {"name": "relu", "init": "lecun_normal", "depth": 20})
+    assert out.startswith("✅") and "flat" in out
+    out = _verdict(capsys, check, lambda: {"name": "gelu", "init": "glorot_uniform", "depth": 12,
+                                           "width": 32})
+    assert out.startswith("✅")
+    # plausible wrong designs: the study's depth is too shallow for a factor of 100 ...
+    out = _verdict(capsys, check, lambda: {"name": "relu", "init": "lecun_normal", "depth": 8})
+    assert out.startswith("❌") and "looks healthy" in out and "forward signal" in out
+    assert "lecun" not in out.lower() and "20" not in out  # a nudge, not the answer
+    # ... He weights keep the signal, and sigmoid's ratio is not flat at all
+    out = _verdict(capsys, check, lambda: {"name": "relu", "init": "he_normal", "depth": 20})
+    assert out.startswith("❌") and "looks healthy" in out
+    out = _verdict(capsys, check, lambda: {"name": "sigmoid", "init": "lecun_normal", "depth": 20})
+    assert out.startswith("❌") and "already shows the problem" in out
+    # malformed answers get a one-line explanation
+    assert "return a dict" in _verdict(capsys, check, lambda: ("relu", "lecun_normal", 20))
+    assert "init must be one of" in _verdict(capsys, check, lambda: {
+        "name": "relu", "init": "lecun", "depth": 20})
+    assert "depth must be" in _verdict(capsys, check, lambda: {
+        "name": "relu", "init": "lecun_normal", "depth": 5000})
+    assert "unexpected keys" in _verdict(capsys, check, lambda: {
+        "name": "relu", "init": "lecun_normal", "depth": 20, "seed": 3})

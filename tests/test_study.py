@@ -18,7 +18,7 @@ def _rows():
                 for i, a in enumerate(("relu", "sigmoid")):
                     rows.append({"task": task, "depth": depth, "seed": seed, "activation": a,
                                  "metric_name": "x", "metric": 0.5 + 0.1 * i + 0.01 * seed,
-                                 "test_loss": 1.0, "seconds": 1.0 + i,
+                                 "test_loss": 1.0,
                                  "grad_ratio_init": -depth * i, "grad_ratio_final": 0.0,
                                  "dead_units": 0, "dead_fraction": 0.1 * (1 - i)})
     return rows
@@ -50,12 +50,26 @@ def test_markdown_table_and_heatmap():
     table = study.markdown_table(doc)
     lines = table.splitlines()
     assert len(lines) == 4 and "wave (MAE)" in lines[0] and "two_spirals (acc)" in lines[0]
+    assert "seconds" not in lines[0] and lines[0].endswith("| r at init | dead fraction |")
     assert lines[2].startswith("| relu | 0.510 ± 0.009")
+    assert lines[3].endswith("| -3.00 | 0.000 |")
     import matplotlib
 
     matplotlib.use("Agg")
     axes = study.heatmap(doc)
     assert len(axes) == 2 and axes[1].get_title() == "wave: test MAE"
+    fig = axes[0].figure
+    bars = [ax for ax in fig.axes if ax not in axes]
+    assert len(bars) == 2 and bars[1].get_ylabel() == "test MAE (lower is better)"
+    assert axes[0].get_title() == "two_spirals: test accuracy"
+    texts = [t.get_text() for t in axes[0].texts]
+    assert len(texts) == 4 and "0.51" in texts and all(t.get_fontsize() >= 8 for t in axes[0].texts)
+    ratio_axes = study.heatmap(doc, value="grad_ratio_init")
+    norm = ratio_axes[0].images[0].norm
+    assert norm.vcenter == 0 and norm.vmin == -norm.vmax == -4  # one scale for both panels
+    assert ratio_axes[1].images[0].norm is norm
+    assert "-4.0" in [t.get_text() for t in ratio_axes[0].texts]
+    matplotlib.pyplot.close("all")
 
 
 def test_save_and_load(tmp_path):
@@ -64,6 +78,21 @@ def test_save_and_load(tmp_path):
     assert study.load(path) == json.loads(json.dumps(doc))
     csv = path.with_suffix(".csv").read_text().splitlines()
     assert len(csv) == len(doc["rows"]) + 1 and csv[0].startswith("task,depth,seed")
+
+
+def test_shipped_results_have_no_seconds_and_a_keras_cost():
+    doc = study.load(study.FULL_RESULTS)
+    assert len(doc["rows"]) == 351 and all("seconds" not in r for r in doc["rows"])
+    assert "cost_ms" not in doc
+    header = (study.FULL_RESULTS.parent / "study_full.csv").read_text().splitlines()[0]
+    assert "seconds" not in header.split(",")
+    cost = doc["cost"]
+    for size in study.COST_SIZES:
+        assert cost[size]["ratio"]["relu"] == 1 and set(cost[size]["ratio"]) == set(
+            study.ACTIVATIONS)
+        assert all(cost[size]["low"][a] <= cost[size]["ratio"][a] <= cost[size]["high"][a]
+                   for a in study.ACTIVATIONS)
+    assert "| gelu |" in study.cost_table(cost)
 
 
 def test_normalisation_selu_keeps_unit_std():
@@ -82,4 +111,74 @@ def test_tiny_run_rows(capsys):
     meta = doc["meta"]
     assert {"command", "date", "versions", "machine", "settings", "wall_seconds"} <= set(meta)
     assert set(meta["versions"]) >= {"actlib", "keras", "tensorflow", "numpy"}
-    assert set(doc["cost_ms"]) == {"relu", "tanh"}
+    assert set(doc) == {"meta", "rows"}  # normalisation and cost: the full study's (main)
+    assert "seconds" not in doc["rows"][0]
+
+
+def test_activation_cost_is_relative_to_relu():
+    cost = study.activation_cost(("relu", "tanh", "prelu"), sizes={"tiny": (8, 4),
+                                                                   "tiny+dense": (8, 4)},
+                                 rounds=3, calls=2)
+    for size in ("tiny", "tiny+dense"):
+        part = cost[size]
+        assert (part["batch"], part["width"]) == (8, 4) and part["relu_ms"] > 0
+        assert part["ratio"]["relu"] == part["low"]["relu"] == part["high"]["relu"] == 1
+        assert all(part["low"][a] <= part["ratio"][a] <= part["high"][a] for a in part["ratio"])
+    assert len(cost["load"]) == 2 and "date" in cost
+    assert "| tanh |" in study.cost_table(cost)
+    with pytest.raises(ValueError, match="activation_cost: activations must include 'relu'"):
+        study.activation_cost(("tanh",), sizes={"tiny": (8, 4)}, rounds=1, calls=1)
+
+
+_PAIR = {"relu, LeCun": ("relu", "lecun_normal"), "relu, He": ("relu", "he_normal")}
+
+
+def test_side_by_side_records_test_accuracy_per_epoch():
+    run = study.side_by_side(_PAIR | {"sigmoid": ("sigmoid", "glorot_uniform")}, "circles",
+                             depth=2, width=8, epochs=3, n=200, seed=1)
+    assert list(run.test_accuracy) == ["relu, LeCun", "relu, He", "sigmoid"]
+    assert run.steps_per_epoch == 3  # 150 training points in batches of 64
+    for acc in run.test_accuracy.values():
+        assert acc.shape == (3,) and np.all((acc >= 0) & (acc <= 1))
+        assert np.allclose(acc * 50, np.round(acc * 50))  # a fraction of the 50 test points
+    again = study.side_by_side(_PAIR | {"sigmoid": ("sigmoid", "glorot_uniform")}, "circles",
+                               depth=2, width=8, epochs=3, n=200, seed=1)
+    for label, acc in run.test_accuracy.items():
+        np.testing.assert_array_equal(acc, again.test_accuracy[label])
+
+
+def test_side_by_side_trains_each_network_as_alone():
+    """A network's curve does not depend on which others train beside it (each gets exactly its
+    own gradient and its own Adam state), and the initializer matters."""
+    from actlib import data
+
+    split = data.digits(seed=2)
+    both = study.side_by_side(_PAIR, split, depth=3, width=16, epochs=3, seed=2)
+    alone = study.side_by_side({"relu, He": ("relu", "he_normal")}, split, depth=3, width=16,
+                               epochs=3, seed=2)
+    assert both.steps_per_epoch == 22  # 1,348 training images in batches of 64
+    np.testing.assert_allclose(both.test_accuracy["relu, He"], alone.test_accuracy["relu, He"],
+                               atol=3 / 449)  # float rounding may flip a test image or two
+    assert not np.array_equal(both.test_accuracy["relu, He"], both.test_accuracy["relu, LeCun"])
+    assert both.test_accuracy["relu, He"][-1] > 0.8  # it learns the digits (Keras' fit: 0.91)
+
+
+def test_side_by_side_checks_its_arguments():
+    with pytest.raises(TypeError, match="side_by_side: setups must be a non-empty dict"):
+        study.side_by_side({})
+    with pytest.raises(TypeError, match=r"side_by_side: setups\['a'\] must be a pair"):
+        study.side_by_side({"a": "relu"})
+    with pytest.raises(ValueError, match=r"side_by_side: setups\['a'\] 'rlu' is not"):
+        study.side_by_side({"a": ("rlu", "he_normal")})
+    with pytest.raises(ValueError, match="prelu is not supported here"):
+        study.side_by_side({"a": ("prelu", "he_normal")})
+    with pytest.raises(ValueError, match="initializer 'he' is not one of"):
+        study.side_by_side({"a": ("relu", "he")})
+    with pytest.raises(ValueError, match="side_by_side: depth must be >= 1"):
+        study.side_by_side(_PAIR, depth=0)
+    with pytest.raises(ValueError, match="side_by_side: learning_rate must be a finite"):
+        study.side_by_side(_PAIR, learning_rate=-1.0)
+    with pytest.raises(TypeError, match="side_by_side: data must be a data set's name or a split"):
+        study.side_by_side(_PAIR, data=42)
+    with pytest.raises(ValueError, match="side_by_side: data must be a classification task"):
+        study.side_by_side(_PAIR, data="wave")

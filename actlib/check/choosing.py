@@ -7,7 +7,8 @@ import numpy as np
 from ..functions import get
 from ._core import compare, numerical_derivative, report
 
-__all__ = ["chain_derivative", "gradient_ratio", "mean_and_sem", "within_noise"]
+__all__ = ["chain_derivative", "fool_the_ratio", "gradient_ratio", "mean_and_sem",
+           "within_noise"]
 
 
 def mean_and_sem(student_fn) -> bool | None:
@@ -115,3 +116,55 @@ def chain_derivative(student_fn) -> bool | None:
                       f"{slope:.1e}.")
 
     return report("chain_derivative", judge)
+
+
+#: what ``fool_the_ratio`` asks of the student's network: the weight-gradient ratio within a factor
+#: 10^0.5 of 1, while the forward signal and the backward error both lose a factor of 100
+FOOL_RATIO, FOOL_LOSS = 0.5, 1e-2
+
+
+def fool_the_ratio(student_fn) -> bool | None:
+    """Exercise (design): ``student_fn()`` returns the settings of a random network,
+    ``{"name": ..., "init": ..., "depth": ...}`` (optionally ``"width"``, default 64), for
+    ``act.deepnet.propagation``, in which the gradient ratio r = log10(||dL/dW_1|| /
+    ||dL/dW_depth||) looks healthy (|r| < 0.5) while the forward signal (std of h_depth, the
+    input's is 1) and the backward error (std of delta_1 over std of delta_depth) both shrink
+    below 1/100. Checked on three random networks (seeds 0, 1, 2)."""
+    from ..deepnet import INITIALIZERS, propagation
+
+    def judge():
+        design = student_fn()
+        if not isinstance(design, dict) or not {"name", "init", "depth"} <= set(design):
+            return False, ('return a dict such as {"name": "tanh", "init": "lecun_normal", '
+                           '"depth": 8} (and "width" if you like).')
+        unknown = set(design) - {"name", "init", "depth", "width"}
+        if unknown:
+            return False, f"unexpected keys {sorted(unknown)}: use name, init, depth (width)."
+        if design["init"] not in INITIALIZERS:
+            return False, f"init must be one of {', '.join(INITIALIZERS)}."
+        depth, width = design["depth"], design.get("width", 64)
+        if not (isinstance(depth, int) and 2 <= depth <= 200):
+            return False, "depth must be a whole number of layers from 2 to 200."
+        if not (isinstance(width, int) and 8 <= width <= 256):
+            return False, "width must be a whole number of units from 8 to 256."
+        for seed in (0, 1, 2):
+            p = propagation(design["name"], depth=depth, width=width, init=design["init"],
+                            seed=seed)
+            with np.errstate(all="ignore"):
+                r = float(np.log10(p.weight_grad_norm[0] / p.weight_grad_norm[-1]))
+                up = float(p.forward_std[-1])
+                down = float(p.backward_std[0] / p.backward_std[-1])
+            if not abs(r) < FOOL_RATIO:
+                return False, (f"seed {seed}: r = {r:+.2f}, so the ratio already shows the "
+                               "problem here. Look for a network whose r stays near 0.")
+            if not (up < FOOL_LOSS and down < FOOL_LOSS):
+                weak, value = (("forward signal", up) if not up < FOOL_LOSS
+                               else ("backward error", down))
+                return False, (f"seed {seed}: r = {r:+.2f} looks healthy, but the {weak} only "
+                               f"fell to {value:.2g} (it must fall below 0.01). Which "
+                               "activation and initializer lose signal, and how many layers "
+                               "make that a factor of 100?")
+        return True, (f"r = {r:+.2f}, yet the forward signal fell to {up:.1e} and the backward "
+                      f"error to {down:.1e}: the ratio of two shrinking signals is flat.")
+
+    return report("fool_the_ratio", judge)

@@ -16,8 +16,8 @@ TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "nbclient", "ipykernel"}
 # the repository's launch files and tools (Binder, browser, nbgrader), not actlib's behaviour
 NOT_ACTLIB = ["tests/envs", "tests/test_launch.py", "tests/test_browser.py",
               "tests/test_assignments.py"]
-DIRECT = ["numpy", "scipy", "threadpoolctl", "matplotlib", "ipywidgets", "keras", "tensorflow",
-          "tensorflow-cpu"]
+DIRECT = ["numpy", "scipy", "threadpoolctl", "scikit-learn", "matplotlib", "ipywidgets", "keras",
+          "tensorflow", "tensorflow-cpu"]
 
 
 def lowest_requirements(folder) -> str:
