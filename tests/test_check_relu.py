@@ -98,7 +98,8 @@ def test_count_dead_wrong(capsys):
     for wrong in (count_dead_strict, count_dead_rows, count_dead_any):
         assert act.check.count_dead(wrong) is False
         out = verdict(capsys)
-        assert out.startswith("❌ count_dead") and "axis=0" in out
+        assert out.startswith("❌ count_dead") and "no example gives it z > 0" in out
+        assert "np." not in out  # a nudge, not the code
 
 
 def test_count_dead_returns_an_array(capsys):
@@ -151,7 +152,8 @@ def test_relu_backward_right(capsys):
 def test_relu_backward_wrong(capsys):
     assert act.check.relu_backward(backward_no_mask) is False
     out = verdict(capsys)
-    assert out.startswith("❌ relu_backward: dX") and "relu'(z)" in out
+    assert out.startswith("❌ relu_backward: dX") and "through the ReLU first" in out
+    assert "W.T" not in out  # a nudge, not the formula
     assert act.check.relu_backward(backward_db_mean) is False
     assert verdict(capsys).startswith("❌ relu_backward: db")
     assert act.check.relu_backward(backward_wrong_shape) is False
@@ -170,3 +172,95 @@ def test_relu_backward_case_stays_away_from_the_kink():
     X, W, b, _ = relu_checks._backward_case()
     z = X @ W + b
     assert np.abs(z).min() > 1e-3 and 0.2 < np.mean(z > 0) < 0.8
+
+
+# --------------------------------------------------------------------------- read_overfitting
+
+OVERFIT = {"relu": {"zero_fraction": 0.65, "train_accuracy": 0.98, "test_accuracy": 0.726},
+           "leaky_relu": {"zero_fraction": 0.0, "train_accuracy": 0.90, "test_accuracy": 0.722}}
+SPARSE_HELPS = {"relu": {"zero_fraction": 0.65, "train_accuracy": 0.80, "test_accuracy": 0.79},
+                "leaky_relu": {"zero_fraction": 0.0, "train_accuracy": 0.99, "test_accuracy": 0.75}}
+
+
+def reading_right(table):
+    gap = {n: r["train_accuracy"] - r["test_accuracy"] for n, r in table.items()}
+    sparser = max(table, key=lambda n: table[n]["zero_fraction"])
+    others = [g for n, g in gap.items() if n != sparser]
+    prevents = gap[sparser] <= 0.05 and max(others) > gap[sparser] + 0.05
+    return {"sparser": sparser, "gap": gap, "sparsity_prevents_overfitting": prevents}
+
+
+def reading_believes_the_source(table):
+    return {**reading_right(table), "sparsity_prevents_overfitting": True}
+
+
+def reading_gap_reversed(table):
+    answer = reading_right(table)
+    answer["gap"] = {n: -g for n, g in answer["gap"].items()}
+    return answer
+
+
+def reading_wrong_network(table):
+    return {**reading_right(table), "sparser": "leaky_relu"}
+
+
+def test_read_overfitting_right(capsys):
+    assert act.check.read_overfitting(reading_right, OVERFIT) is True
+    out = verdict(capsys)
+    assert out.startswith("✅ read_overfitting") and "relu" in out and "+0.25" in out
+    # The verdict follows the numbers: where the sparse network does not overfit, True is right.
+    assert act.check.read_overfitting(reading_right, SPARSE_HELPS) is True
+    assert verdict(capsys).startswith("✅ read_overfitting: right: here the sparser")
+
+
+def test_read_overfitting_believing_the_source_fails_with_a_nudge(capsys):
+    assert act.check.read_overfitting(reading_believes_the_source, OVERFIT) is False
+    out = verdict(capsys)
+    assert out.startswith("❌ read_overfitting") and "+0.25 better" in out
+    assert "False" not in out  # a nudge, not the answer
+
+
+def test_read_overfitting_other_mistakes(capsys):
+    assert act.check.read_overfitting(reading_gap_reversed, OVERFIT) is False
+    assert "wrong sign" in verdict(capsys)
+    assert act.check.read_overfitting(reading_wrong_network, OVERFIT) is False
+    assert "zero_fraction" not in verdict(capsys)  # nudges towards the column, does not name it
+    assert act.check.read_overfitting(lambda t: {"sparser": "relu"}, OVERFIT) is False
+    assert "keys" in verdict(capsys)
+    missing = lambda t: {**reading_right(t), "gap": {"relu": 0.25}}  # noqa: E731
+    assert act.check.read_overfitting(missing, OVERFIT) is False
+    assert "one entry per network" in verdict(capsys)
+    as_text = lambda t: {**reading_right(t), "sparsity_prevents_overfitting": "no"}  # noqa: E731
+    assert act.check.read_overfitting(as_text, OVERFIT) is False
+    assert "True or False" in verdict(capsys)
+    # The SPARSE_HELPS table: saying False where the sparse network did not overfit is wrong too.
+    never = lambda t: {**reading_right(t), "sparsity_prevents_overfitting": False}  # noqa: E731
+    assert act.check.read_overfitting(never, SPARSE_HELPS) is False
+    assert "look at the gaps again" in verdict(capsys)
+
+
+def test_read_overfitting_stub_and_error(capsys):
+    assert act.check.read_overfitting(stub, OVERFIT) is None
+    assert verdict(capsys).startswith("⏳ read_overfitting")
+    assert act.check.read_overfitting(broken, OVERFIT) is None
+    assert verdict(capsys).startswith("⚠️ read_overfitting")
+
+
+def test_read_overfitting_student_cannot_change_the_table(capsys):
+    def vandal(table):
+        table["relu"]["test_accuracy"] = 1.0
+        return reading_right(table)
+
+    table = {n: dict(r) for n, r in OVERFIT.items()}
+    act.check.read_overfitting(vandal, table)
+    verdict(capsys)
+    assert table == OVERFIT
+
+
+def test_read_overfitting_bad_table():
+    import pytest
+
+    with pytest.raises(ValueError, match="read_overfitting: table must be a dict"):
+        act.check.read_overfitting(reading_right, {"relu": OVERFIT["relu"]})
+    with pytest.raises(ValueError, match=r"read_overfitting: table\['relu'\] must hold"):
+        act.check.read_overfitting(reading_right, {"relu": {}, "tanh": OVERFIT["relu"]})

@@ -136,3 +136,42 @@ def test_selu_moments(capsys):
     assert out.startswith("❌") and "pair" in out
     assert _verdict(capsys, check, _stub).startswith("⏳")
     assert _verdict(capsys, check, _broken).startswith("⚠️")
+
+
+# ---------------------------------------------------------------- dropout_moments
+
+def good_dropout_moments(mean, var, p):
+    return mean, (var + mean**2) / (1 - p) - mean**2
+
+
+def monte_carlo_dropout_moments(mean, var, p):
+    rng = np.random.default_rng(0)
+    h = mean + np.sqrt(var) * rng.standard_normal(4_000_000)
+    y = h * (rng.random(h.size) >= p) / (1 - p)
+    return y.mean(), y.var()
+
+
+def test_dropout_moments(capsys):
+    check = act.check.dropout_moments
+    out = _verdict(capsys, check, good_dropout_moments)
+    assert out.startswith("✅") and "1.11" in out
+    # The formula is the truth: a large simulation of inverted dropout agrees with it.
+    for mean, var, p in ((0.0, 1.0, 0.1), (0.5, 2.0, 0.2)):
+        sim, exact = monte_carlo_dropout_moments(mean, var, p), good_dropout_moments(mean, var, p)
+        np.testing.assert_allclose(sim, exact, atol=0.01)
+    wrong = {
+        "unchanged": (lambda m, v, p: (m, v), "as spread out as h"),
+        "shrinks": (lambda m, v, p: (m, v * (1 - p)), "scaled *up*"),
+        "squared": (lambda m, v, p: (m, v / (1 - p) ** 2), "only a fraction 1 - p"),
+        "mean ignored": (lambda m, v, p: (m, v / (1 - p)), "the mean contributes"),
+        "mean scaled": (lambda m, v, p: (m * (1 - p), (v + m**2) / (1 - p) - m**2),
+                        "mean shrinks by 1 - p"),
+    }
+    for label, (fn, hint) in wrong.items():
+        out = _verdict(capsys, check, fn)
+        assert out.startswith("❌") and hint in out, label
+        assert "(var + mean" not in out  # a nudge, not the formula
+    out = _verdict(capsys, check, lambda m, v, p: v)
+    assert out.startswith("❌") and "pair" in out
+    assert _verdict(capsys, check, _stub).startswith("⏳")
+    assert _verdict(capsys, check, _broken).startswith("⚠️")

@@ -95,3 +95,39 @@ def test_same_initial_weights_so_the_two_subgradients_train_identically_without_
     with training.activation_layer("relu", lambda: layers.SubgradientReLU(at_zero=1.0)):
         kink = training.train("relu", data="circles", seed=3, **SMALL)
     assert kink.history == base.history
+
+
+def test_a_compiled_model_reset_trains_like_a_new_one():
+    """02_relu compiles each network once and, before every run, restores its initial weights,
+    zeroes Adam's state, sets the learning rate and reseeds: that must give exactly the numbers
+    of a newly built model (the lesson says so), with one traced step per epoch and Adam's state
+    built before the first fit."""
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+    X, _, y, _ = training.load_data("two_spirals", n=400, seed=1)  # 300 training rows
+
+    def compiled():
+        model = training.build_mlp("relu", depth=3, width=8, seed=1)
+        model.compile(keras.optimizers.Adam(), keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True), steps_per_execution=3)
+        model.optimizer.build(model.trainable_variables)
+        return model
+
+    def run(model, learning_rate):
+        model.optimizer.learning_rate = learning_rate
+        keras.utils.set_random_seed(1)
+        return model.fit(X, y, epochs=3, batch_size=100, verbose=0).history["loss"]
+
+    fresh = {lr: compiled() for lr in (0.01, 0.1)}
+    want = {lr: (run(m, lr), m.get_weights()) for lr, m in fresh.items()}
+    reused = compiled()
+    initial = reused.get_weights()
+    for lr in (0.1, 0.01, 0.1):  # in another order, and twice
+        reused.set_weights(initial)
+        for v in reused.optimizer.variables:
+            v.assign(tf.zeros_like(v))
+        loss = run(reused, lr)
+        assert loss == want[lr][0]
+        for a, b in zip(reused.get_weights(), want[lr][1], strict=True):
+            np.testing.assert_array_equal(a, b)

@@ -7,7 +7,7 @@ import numpy as np
 from ..functions import relu
 from ._core import compare, numerical_gradient, rel_error, report
 
-__all__ = ["count_dead", "relu_backward", "relu_pair"]
+__all__ = ["count_dead", "read_overfitting", "relu_backward", "relu_pair"]
 
 _PAIR_X = np.array([[-3.0, -1e-3, 0.0, 1e-3, 2.5], [-0.0, 7.0, -7.0, 0.0, 1e6]])
 
@@ -73,9 +73,8 @@ def count_dead(student_fn) -> bool | None:
             if got_int != got:
                 return False, f"return one whole number, got {got} ({label})."
             if got_int != want:
-                hint = ("A unit is a column; it is dead when NO example gives z > 0 (and z = 0 "
-                        "counts as dead: relu'(0) = 0). np.all(..., axis=0) looks down each "
-                        "column.")
+                hint = ("A unit is a column; it is dead when no example gives it z > 0. And "
+                        "what is relu'(0)?")
                 return False, f"for {label} expected {want} dead units, got {got_int}. {hint}"
         return True, f"all {len(_dead_cases())} layers counted correctly."
 
@@ -107,9 +106,10 @@ def relu_backward(student_fn) -> bool | None:
         result = student_fn(X.copy(), W.copy(), b.copy(), dout.copy())
         if not (isinstance(result, tuple) and len(result) == 3):
             return False, "return three arrays (dX, dW, db)."
-        hints = {"dX": "dX = (dout * relu'(z)) @ W.T, with z = X W + b.",
-                 "dW": "dW = X.T @ (dout * relu'(z)): the mask comes before the product.",
-                 "db": "db sums dout * relu'(z) over the examples (axis 0)."}
+        hints = {"dX": "Go back through the ReLU first (where does it pass a gradient?), then "
+                       "through the product with W.",
+                 "dW": "The ReLU's gate applies before the product; then match the shape of W.",
+                 "db": "Every example adds its own term to db, after the ReLU's gate."}
         errors = []
         for (key, want_k), got in zip(want.items(), result, strict=True):
             got = np.asarray(got, dtype=float)
@@ -124,3 +124,80 @@ def relu_backward(student_fn) -> bool | None:
                       f"error {max(errors):.0e}).")
 
     return report("relu_backward", judge)
+
+
+# ---------------------------------------------------------------- reading an overfitting table
+
+_KEYS = ("zero_fraction", "train_accuracy", "test_accuracy")
+
+
+def _table_param(table) -> dict:
+    """The notebook's table {name: {"zero_fraction", "train_accuracy", "test_accuracy"}},
+    checked: a clear error names the function and the parameter."""
+    if not isinstance(table, dict) or len(table) < 2:
+        raise ValueError("read_overfitting: table must be a dict of at least two networks, "
+                         "{name: {'zero_fraction': ..., 'train_accuracy': ..., "
+                         "'test_accuracy': ...}}")
+    for name, row in table.items():
+        if not isinstance(row, dict) or any(k not in row for k in _KEYS):
+            raise ValueError(f"read_overfitting: table[{name!r}] must hold {', '.join(_KEYS)}")
+    return {name: {k: float(row[k]) for k in _KEYS} for name, row in table.items()}
+
+
+def read_overfitting(student_fn, table, overfits: float = 0.05) -> bool | None:
+    r"""Exercise (interpret): ``student_fn(table)`` reads a table of networks (per network the
+    fraction of hidden outputs exactly 0, and the accuracy on the training and test sets) and
+    returns ``{"sparser": name, "gap": {name: train - test}, "sparsity_prevents_overfitting":
+    bool}``.
+
+    The verdict is judged from the same numbers: with gap_k = train_k - test_k and s the network
+    with the largest zero fraction, sparsity prevents overfitting only if s does not overfit
+    (gap_s <= ``overfits``) while another network does, by more than ``overfits``
+    (gap_k > gap_s + ``overfits``)."""
+    rows = _table_param(table)
+
+    def judge():
+        got = student_fn({name: dict(row) for name, row in rows.items()})
+        keys = ("sparser", "gap", "sparsity_prevents_overfitting")
+        if not isinstance(got, dict) or any(k not in got for k in keys):
+            return False, ("return a dict with the keys 'sparser', 'gap' and "
+                           "'sparsity_prevents_overfitting'.")
+        sparser = max(rows, key=lambda n: rows[n]["zero_fraction"])
+        if got["sparser"] != sparser:
+            return False, ("'sparser' should name the network with more outputs exactly 0: "
+                           "which entry of the table measures that?")
+        gap = {n: r["train_accuracy"] - r["test_accuracy"] for n, r in rows.items()}
+        their = got["gap"]
+        if not isinstance(their, dict) or set(their) != set(rows):
+            return False, f"'gap' should be a dict with one entry per network: {sorted(rows)}."
+        for name, want in gap.items():
+            value = float(their[name])
+            if np.isclose(value, -want) and not np.isclose(want, 0):
+                return False, (f"gap[{name!r}] has the wrong sign: a network that overfits does "
+                               "better on the points it was trained on.")
+            if not np.isclose(value, want, atol=1e-9):
+                return False, (f"gap[{name!r}] is {value:.4g}; compare the network's accuracy on "
+                               "its training set with its accuracy on the test set.")
+        verdict = got["sparsity_prevents_overfitting"]
+        if not isinstance(verdict, (bool, np.bool_)):
+            return False, "'sparsity_prevents_overfitting' should be True or False."
+        others = [g for n, g in gap.items() if n != sparser]
+        truth = gap[sparser] <= overfits and max(others) > gap[sparser] + overfits
+        if bool(verdict) != truth:
+            if verdict:
+                return False, (f"the sparser network ({sparser}) does {gap[sparser]:+.2f} better "
+                               "on its training points than on new ones. Would that happen if its "
+                               "zeros prevented overfitting? Compare with the other network's gap.")
+            return False, ("here the sparser network does not overfit while the other one does: "
+                           "look at the gaps again.")
+        if truth:
+            return True, "right: here the sparser network is the one that does not overfit."
+        if gap[sparser] <= overfits:
+            return True, "right: no network here overfits by more than a few points."
+        compared = ("about as much as" if abs(max(others) - gap[sparser]) <= 2 * overfits
+                    else "compared with")
+        return True, (f"{sparser} is the sparser network and still overfits (gap "
+                      f"{gap[sparser]:+.2f}), {compared} the other network (gap "
+                      f"{max(others):+.2f}): its zeros did not prevent overfitting.")
+
+    return report("read_overfitting", judge)

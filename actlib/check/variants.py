@@ -9,9 +9,8 @@ from scipy.stats import norm
 from ..functions import SELU_SCALE, elu, prelu, selu
 from ._core import answer, compare, numerical_derivative, numerical_gradient, rel_error, report
 
-__all__ = ["elu_derivative", "prelu_alpha_gradient", "selu_moments", "xu_slopes"]
-
-
+__all__ = ["dropout_moments", "elu_derivative", "prelu_alpha_gradient", "selu_moments",
+           "xu_slopes"]
 
 
 def _close(got, want, rtol=1e-6, atol=1e-9) -> bool:
@@ -53,7 +52,8 @@ def elu_derivative(student_fn) -> bool | None:
                 return False, ("your slope is 0 for x <= 0, like ReLU's; ELU's negative branch "
                                "alpha (e^x - 1) keeps a slope alpha e^x > 0.")
             ok, msg = compare(got, want, at=_ELU_X,
-                              hint="f'(x) = 1 for x > 0 and alpha e^x for x <= 0.")
+                              hint="Differentiate each branch of f on its own, then pick "
+                                   "elementwise.")
             return False, f"alpha = {alpha:g}: {msg}"
         # The reference is right too: it agrees with the numerical derivative of act.elu.
         worst = max(rel_error(elu.derivative(_ELU_X, alpha=a),
@@ -102,8 +102,8 @@ def prelu_alpha_gradient(student_fn) -> bool | None:
         if _close(got, (upstream * np.where(x > 0, x, 0)).sum(axis=(0, 1, 2))):
             return False, ("you used the positive inputs; alpha only multiplies the x <= 0 "
                            "branch, so df/dalpha = x there and 0 for x > 0.")
-        ok, msg = compare(got, want, hint="dE/dalpha_c = sum over batch and pixels of "
-                          "upstream * (x if x <= 0 else 0), channel c.")
+        ok, msg = compare(got, want, hint="Each element adds dE/df * df/dalpha to its "
+                          "channel's gradient.")
         return False, msg
 
     return report("prelu_alpha_gradient", judge)
@@ -142,8 +142,8 @@ def xu_slopes(student_fn) -> bool | None:
                                "uniform (it is denser near 1/u): average 1/a over a ~ U(l, u).")
             if not np.isclose(mean_slope, want_mean, rtol=2e-3):
                 return False, (f"{case} your mean training slope is {mean_slope:.4g}, expected "
-                               f"{want_mean:.4g}. Hint: E[1/a] = (1/(u - l)) * integral of "
-                               "da/a from l to u, or the mean of 1/a over 10^6 samples.")
+                               f"{want_mean:.4g}. Average the slope 1/a itself over a ~ U(l, u): "
+                               "many draws, or an integral.")
         return True, ("for U(3, 8): mean training slope 0.196, test slope 1/5.5 = 0.182; test "
                       "time uses a smaller slope than training does on average (Jensen).")
 
@@ -184,9 +184,65 @@ def selu_moments(student_fn) -> bool | None:
                 return False, (f"{case} your numbers are those of ELU with alpha = 1.6733 "
                                "without the scale lambda = 1.0507: use act.selu.")
             return False, (f"{case} expected mean {want[0]:.3f}, variance {want[1]:.3f}; got "
-                           f"{got[0]:.3f}, {got[1]:.3f}. Hint: z = mean + std * "
-                           "rng.standard_normal(10**6), then act.selu(z).mean() and .var().")
+                           f"{got[0]:.3f}, {got[1]:.3f}. Are your z drawn with this mean and "
+                           "standard deviation, and enough of them (10^6)?")
         return True, ("N(0, 1) in gives mean 0 and variance 1 out: SELU's fixed point. "
                       "Variance 4 comes out as 2.94 and 0.25 as 0.33: both move towards 1.")
 
     return report("selu_moments", judge)
+
+
+# ---------------------------------------------------------------- plain dropout's moments
+
+_DROPOUT_CASES = ((0.0, 1.0, 0.1), (0.0, 1.0, 0.5), (0.5, 2.0, 0.2), (-1.0, 0.5, 0.3))
+
+
+def _dropout_moments(mean, var, p):
+    r"""Mean and variance of inverted dropout's output y = m h / (1 - p), m ~ Bernoulli(1 - p)
+    independent of h: E[y] = E[h], E[y^2] = E[h^2] / (1 - p), so
+    Var[y] = (var + mean^2) / (1 - p) - mean^2."""
+    return mean, (var + mean**2) / (1 - p) - mean**2
+
+
+def dropout_moments(student_fn) -> bool | None:
+    r"""Exercise (interpret): ``student_fn(mean, var, p)`` returns (mean, variance) of inverted
+    dropout's output in training, y = m h / (1 - p) with m = 1 with probability 1 - p, else 0,
+    for an input h of that mean and variance:
+
+    .. math:: E[y] = E[h], \qquad \operatorname{Var}[y] = \frac{\operatorname{Var}[h] + E[h]^2}
+              {1 - p} - E[h]^2 .
+    """
+
+    def judge():
+        for mean, var, p in _DROPOUT_CASES:
+            got = student_fn(mean, var, p)
+            if not (isinstance(got, (tuple, list)) and len(got) == 2):
+                return False, "return a pair (mean, variance)."
+            got_mean, got_var = (float(v) for v in got)
+            want_mean, want_var = _dropout_moments(mean, var, p)
+            case = f"for mean {mean:g}, variance {var:g}, p = {p:g}"
+            if not np.isclose(got_mean, want_mean, atol=1e-9):
+                if np.isclose(got_mean, mean * (1 - p), atol=1e-9):
+                    return False, (f"{case} your mean shrinks by 1 - p; but the survivors are "
+                                   "divided by 1 - p: what does that do to E[y]?")
+                return False, f"{case} your mean is {got_mean:.4g}: compute E[m h] / (1 - p)."
+            if np.isclose(got_var, want_var, rtol=1e-9, atol=1e-12):
+                continue
+            if np.isclose(got_var, var, rtol=1e-9):
+                return False, (f"{case} your variance is unchanged; but each output is either 0 "
+                               "or h / (1 - p): is that as spread out as h?")
+            if np.isclose(got_var, var * (1 - p), rtol=1e-9):
+                return False, (f"{case} your variance shrinks; the survivors are scaled *up* by "
+                               "1 / (1 - p). Work out E[y^2] first.")
+            if np.isclose(got_var, var / (1 - p) ** 2, rtol=1e-9):
+                return False, (f"{case} you scaled the variance by 1 / (1 - p)^2, as if every "
+                               "activation survived: only a fraction 1 - p of them do.")
+            if mean != 0 and np.isclose(got_var, var / (1 - p), rtol=1e-9):
+                return False, (f"{case} right for a zero mean, not here: the mean contributes to "
+                               "E[h^2] too.")
+            return False, (f"{case} your variance is {got_var:.4g}; compute E[y^2] - E[y]^2 with "
+                           "m^2 = m.")
+        return True, ("the mean survives and the variance grows, to 1.11 for p = 0.1: each plain "
+                      "Dropout layer pushes SELU's variance above 1, so the fixed point moves up.")
+
+    return report("dropout_moments", judge)
