@@ -496,8 +496,9 @@ def recorded_make_test(summary: list) -> list[str]:
             f"commit {rec.get('commit')}{' (uncommitted changes)' if rec.get('dirty') else ''}, "
             f"pytest arguments {rec.get('args') or 'none'}, load average at start and end "
             f"{rec.get('load_start')} and {rec.get('load_end')} (target <= "
-            f"{TARGETS['make_test_s'] / 60:.0f} min: {_ok(ok)}). "
-            "`make bench ARGS=--fresh-clone` times one in a fresh clone instead."]
+            f"{TARGETS['make_test_s'] / 60:.0f} min: {_ok(ok)})."
+            + (f" Note: {rec['note']}" if rec.get("note") else "")
+            + " `make bench ARGS=--fresh-clone` times one in a fresh clone instead."]
 
 
 # ------------------------------------------------------------------------ import, throughput
