@@ -5,7 +5,7 @@ PYTHON ?= python3
 
 .PHONY: lab test test-all claims notebooks assignments bench clean
 
-# lab: JupyterLab on notebooks/        test: ruff, unit tests, every notebook (nbval)
+# lab: JupyterLab on notebooks/   test: ruff, unit tests, every notebook (nbval), 2 xdist workers
 # test-all: test + the environment checks (wheel, platforms, Colab-like, lowest versions) + claims
 # claims: every notebook under ACTLIB_SEED=0..4     notebooks: re-execute them in place
 # assignments: the nbgrader student versions       bench: benchmarks/results.md

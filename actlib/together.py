@@ -318,10 +318,10 @@ class _Clock:
         return wrapper
 
     def breakdown(self) -> dict[str, float]:
-        """The laps, with "fit" split into the train function's trace (its first call minus a
-        typical later one), its steps, the per-epoch measurements (the compiled forward pass,
-        and the rest: NumPy's dead-unit test, Python) and what is left (Keras' epoch loop: data
-        pipeline, callbacks); "total" is the whole run."""
+        """The laps, with "fit" (the epochs) split into the train function's trace (its first
+        call minus a typical later one), its steps, the per-epoch measurements (the compiled
+        forward pass, and the rest: NumPy's dead-unit test, Python) and what is left (the epoch
+        loop itself); "total" is the whole run."""
         train, evaluate = self.calls.get("train", []), self.calls.get("measure", [])
         per_epoch = sum(self.calls.get("measure + dead units", []))
         times = dict(self.laps)
@@ -332,6 +332,6 @@ class _Clock:
         times["train: steps"] = sum(train) - trace
         times["measure: forward passes"] = sum(evaluate)
         times["measure: dead units, Python"] = per_epoch - sum(evaluate)
-        times["Python loop"] = fit - sum(train) - per_epoch
+        times["epoch loop, Python"] = fit - sum(train) - per_epoch
         times["total"] = time.perf_counter() - self.begin
         return times

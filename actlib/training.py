@@ -85,9 +85,10 @@ def _train(fname: str, name: str, activation: Activation, data, params: dict, ru
     model = assemble_mlp(activation, run.depth, run.width, X_train.shape[1], task.n_out,
                          run.init, run.seed, out, make_layer, params)
     # One call of the compiled train (and test) function per epoch: Keras loops over the epoch's
-    # batches inside the graph, the same steps in the same order (the same numbers) with a
-    # tenth of the Python round trips, and one trace. Only when no callback acts per batch
-    # (with several steps per call Keras would call its batch hooks once per call).
+    # batches inside the graph, the same steps in the same order (the same numbers), one Python
+    # round trip per epoch instead of one per batch. Only when no callback acts per batch (with
+    # several steps per call Keras would call its batch hooks once per call). build_state: one
+    # trace instead of two.
     per_epoch = not any(_acts_per_batch(cb) for cb in callbacks)
     steps = -(-len(X_train) // run.batch_size) if per_epoch else 1
     model.compile(make_optimizer(run.optimizer, run.learning_rate), task.loss,

@@ -448,9 +448,13 @@ def fresh_clone_make_test(summary: list) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="actlib-fresh-"))
     clone = folder / "actlib"
     try:
-        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, check=True,
-                                capture_output=True, text=True).stdout.strip()
+        try:
+            subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone,
+                                    check=True, capture_output=True, text=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            summary.append(("fresh clone's `make test`", "failed to clone", "", False))
+            return [f"`git clone` failed: {exc}"]
         env = tasks.activated(py, {**os.environ, "PYTHONPATH": str(clone)})
         t0, start = time.time(), time.perf_counter()
         code = 0
@@ -491,9 +495,10 @@ def recorded_make_test(summary: list) -> list[str]:
             f"**{seconds / 60:.1f} min**, exit code {rec.get('exit_code')}, on {rec.get('date')}, "
             f"commit {rec.get('commit')}{' (uncommitted changes)' if rec.get('dirty') else ''}, "
             f"pytest arguments {rec.get('args') or 'none'}, load average at start and end "
-            f"{rec.get('load_start')} and {rec.get('load_end')}. "
-            f"(target <= {TARGETS['make_test_s'] / 60:.0f} min: {_ok(ok)}). "
-            "`make bench ARGS=--fresh-clone` times one in a fresh clone instead."]
+            f"{rec.get('load_start')} and {rec.get('load_end')} (target <= "
+            f"{TARGETS['make_test_s'] / 60:.0f} min: {_ok(ok)})."
+            + (f" Note: {rec['note']}" if rec.get("note") else "")
+            + " `make bench ARGS=--fresh-clone` times one in a fresh clone instead."]
 
 
 # ------------------------------------------------------------------------ import, throughput

@@ -226,8 +226,7 @@ def test_the_runners_epoch_loop_trains_exactly_as_fit(name):
 
 
 def test_compare_gives_the_same_numbers_on_a_rerun():
-    kwargs = {**SMALL, "epochs": 3, "n": 300}
-    a, b = (training.compare(["relu", "rrelu", "gelu"], data="two_spirals", seed=4, **kwargs)
+    a, b = (training.compare(["rrelu", "gelu"], data="two_spirals", seed=4, **SMALL)
             for _ in range(2))
     for name in a:
         assert a[name].history == b[name].history
@@ -242,7 +241,8 @@ def test_the_runner_says_where_its_time_went():
     times = together.LAST_RUN_TIMES
     parts = {"build the networks", "gradient norms", "joint model", "measure: trace",
              "train: trace", "train: steps", "measure: forward passes",
-             "measure: dead units, Python", "Python loop", "copy the weights back", "total"}
+             "measure: dead units, Python", "epoch loop, Python", "copy the weights back",
+             "total"}
     assert set(times) == parts and all(t >= 0 for t in times.values())
     assert sum(t for k, t in times.items() if k != "total") == pytest.approx(times["total"],
                                                                            rel=0.05, abs=0.05)
@@ -270,3 +270,19 @@ def act_get(name):
     from actlib.functions import get
 
     return get(name)
+
+
+def test_a_callback_that_acts_per_batch_is_called_per_batch():
+    class Batches(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.calls = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.calls += 1
+
+    per_epoch, per_batch = training.PerEpoch(lambda m: None), Batches()
+    training.train("relu", data="xor_blobs", callbacks=[per_epoch, per_batch], **SMALL)
+    assert per_batch.calls == 2 * 3  # 2 epochs of 150 / 50 batches (not once per epoch)
+    assert len(per_epoch.values) == 3  # before training and after each epoch
+    assert training._acts_per_batch(per_batch) and not training._acts_per_batch(per_epoch)
