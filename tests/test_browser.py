@@ -192,8 +192,11 @@ def expected_widgets(path: Path) -> int:
 
 
 def code_cells(path: Path) -> int:
+    """Code cells whose prompt JupyterLab shows: a check cell's input is collapsed
+    (jupyter.source_hidden), and with it its prompt."""
     cells = json.loads(path.read_text())["cells"]
-    return sum(1 for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip())
+    return sum(1 for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()
+               and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden"))
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
