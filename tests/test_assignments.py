@@ -270,6 +270,33 @@ def test_expected_wrong_scores_are_the_visible_points():
 
 # ------------------------------------------------------------------------- the student versions
 
+def test_critical_scale_cannot_be_answered_by_a_name_lookup():
+    """Assignment 03's task 3: act.variance.gain(name) is the lesson's answer key. A solution that
+    looks the activation's name up passes on actlib's activations, so the hidden tests include
+    activations actlib does not have; the source's own solution passes them."""
+    import numpy as np
+
+    import actlib as act
+
+    cells = {nbgrader_meta(c).get("grade_id"): source(c)
+             for c in source_notebook("03_initialisation")["cells"]}
+    hidden = "\n".join(line for line in cells["task3_hidden"].splitlines()
+                       if "HIDDEN TESTS" not in line)
+
+    def lookup(f):  # the shortcut: the answer key by name, 1 for a name it does not know
+        try:
+            return act.variance.gain(f.__name__)
+        except ValueError:
+            return 1.0
+
+    assert np.isclose(lookup(act.tanh), 1.5925, rtol=1e-3)  # it passes the visible tests
+    with pytest.raises(AssertionError, match="a third of tanh"):
+        exec(hidden, {"np": np, "act": act, "critical_scale": lookup})
+    namespace = {"np": np, "act": act}
+    exec(solution_code(cells["task3_answer"]), namespace)
+    exec(hidden, namespace)  # the source's solution passes
+
+
 @pytest.mark.parametrize("a", IDS)
 def test_release_has_no_solutions_and_no_hidden_tests(course, a):
     text = (course / "release" / a / f"{a}.ipynb").read_text()

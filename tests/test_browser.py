@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import NamedTuple
@@ -220,12 +221,25 @@ def prompts(page) -> list[str]:
                                      "els => els.map(e => e.textContent)")
 
 
+def running_kernels(lab: Lab) -> list | None:
+    """The server's kernels, or None while it answers 5xx: jupyter_server can answer 500 while a
+    kernel is starting or shutting down (the list changes under it). Callers poll with a
+    deadline, so a server that never answers still fails the test."""
+    try:
+        return lab.api("kernels")
+    except urllib.error.HTTPError as err:
+        if err.code < 500:
+            raise
+        return None
+
+
 def kernel_idle(page, lab: Lab) -> bool:
     """Idle in the notebook's toolbar and on the server (one kernel runs at a time)."""
     shown = page.locator(".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator").first
-    kernels = lab.api("kernels")
-    return (shown.count() > 0 and shown.get_attribute("data-status") == "idle"
-            and len(kernels) == 1 and kernels[0]["execution_state"] == "idle")
+    kernels = running_kernels(lab)
+    return (kernels is not None and shown.count() > 0
+            and shown.get_attribute("data-status") == "idle" and len(kernels) == 1
+            and kernels[0]["execution_state"] == "idle")
 
 
 def menu(page, top: str, item: str) -> None:
@@ -366,9 +380,13 @@ def test_notebook_runs_in_jupyterlab(path, timings, lab, browser):
         print(f"{path.name}: Run All {run_seconds:.1f} s, total {timings[path.stem]:.1f} s")
     except BaseException:
         page.screenshot(path=str(OUT / f"{path.stem}--failure.png"))
+        server_log = (OUT / "jupyterlab.log").read_text(errors="replace").splitlines()
+        print("JupyterLab's log, last 60 lines:", *server_log[-60:], sep="\n")  # shown on failure
         raise
     finally:
         (OUT / f"{path.stem}--console.log").write_text("\n".join(console) + "\n")
         page.close()
         for session in lab.api("sessions"):  # free the kernel's memory before the next one
             lab.api(f"sessions/{session['id']}", method="DELETE")
+        # and wait until it is gone: the next notebook starts on a server with no kernel
+        wait_until(lambda: running_kernels(lab) == [], 60, "the kernel to shut down")
