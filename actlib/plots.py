@@ -11,8 +11,9 @@ import numpy as np
 
 from .functions import get, softmax
 
-__all__ = ["COLORS", "color_for", "integer_ticks", "plot_activation", "plot_decision_boundary",
-           "plot_histories", "plot_layer_values", "plot_softmax", "subplots"]
+__all__ = ["COLORS", "color_for", "decade_label", "decade_ticks", "integer_ticks",
+           "plot_activation", "plot_decision_boundary", "plot_histories", "plot_layer_values",
+           "plot_softmax", "subplots"]
 
 X_RANGE = (-5.0, 5.0)
 
@@ -44,6 +45,29 @@ def integer_ticks(ax, axis: str = "x"):
     from matplotlib.ticker import MaxNLocator
 
     getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
+    return ax
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(value: float) -> str:
+    """A power of ten as plain text with superscripts: 1e-14 -> "10⁻¹⁴" ("" for 0 or less)."""
+    if not value > 0:
+        return ""
+    return "10" + str(round(float(np.log10(value)))).translate(_SUPERSCRIPTS)
+
+
+def decade_ticks(ax, axis: str = "y", numticks: int = 7):
+    """A log ``axis`` ticked at whole decades only (at most ``numticks``), no minor ticks,
+    labelled 10⁻³ in plain text. Matplotlib's own labels are math text, which it parses
+    afresh for every new label and figure: most of a widget's redraw when its range moves."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    target = getattr(ax, f"{axis}axis")
+    target.set_major_locator(LogLocator(numticks=numticks))
+    target.set_minor_locator(NullLocator())
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: decade_label(v)))
     return ax
 
 

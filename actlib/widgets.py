@@ -294,11 +294,16 @@ def propagation_figure(activation: str = "relu", init: str = "lecun_normal", dep
             plots.plot_layer_values(shown, ax=ax, title=title, ylabel="", legend=False)
             ax.set_title(title, fontsize="medium")
         fig.axes[0].set_ylabel("relative to 1 (log scale)")
-        # whole decades only, at most 7 labelled: log axes' minor ticks are most of a redraw
-        from matplotlib.ticker import LogLocator, NullLocator
+        # whole decades only, at most 7, labelled in plain text (log axes' minor ticks and
+        # math-text labels were most of a redraw); text is most of the rest, so at most 6 layer
+        # numbers per panel, and y tick marks only where their labels are (one shared scale)
+        from matplotlib.ticker import MaxNLocator
 
-        fig.axes[0].yaxis.set_major_locator(LogLocator(numticks=7))
-        fig.axes[0].yaxis.set_minor_locator(NullLocator())
+        plots.decade_ticks(fig.axes[0], "y", numticks=7)
+        for ax in fig.axes:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        for ax in fig.axes[1:]:
+            ax.tick_params(axis="y", left=False)
     for ax, (key, _) in zip(fig.axes, PANELS, strict=True):
         ax.set_ylim(lo, hi)
         # per layer going up for the forward signal, going back for the two gradients

@@ -78,6 +78,22 @@ def test_propagation_figure_shows_the_three_measurements():
     assert fig._suptitle.get_text() == "relu, lecun_normal, scale 1"
 
 
+def test_decade_labels_are_plain_text_powers_of_ten():
+    assert [plots.decade_label(v) for v in (1e-14, 1.0, 10.0, 1e-3, 0.0)] == \
+        ["10⁻¹⁴", "10⁰", "10¹", "10⁻³", ""]
+    fig = widgets.propagation_figure("sigmoid", "lecun_normal", depth=20)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    shown = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels()
+             if lo <= t.get_position()[1] <= hi]
+    assert len(shown) >= 3 and not ax.yaxis.get_minor_ticks()
+    for value, text in shown:  # whole decades, no math text (which is re-parsed per figure)
+        assert "$" not in text and np.log10(value) == round(np.log10(value))
+        assert text == plots.decade_label(value)
+    assert shown[0][1].startswith("10⁻")  # sigmoid's backward signal: down to 1e-12 and below
+
+
 def test_shrink_factor():
     assert widgets.shrink_factor([1e-4, 1e-3, 1e-2, 1e-1]) == pytest.approx(0.1)
     assert np.isnan(widgets.shrink_factor([0.0, 1.0]))
