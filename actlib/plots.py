@@ -11,7 +11,7 @@ import numpy as np
 
 from .functions import get, softmax
 
-__all__ = ["COLORS", "color_for", "decade_label", "decade_ticks", "integer_ticks",
+__all__ = ["COLORS", "color_for", "decade_label", "decade_ticks", "integer_ticks", "log_scale",
            "plot_activation", "plot_decision_boundary", "plot_histories", "plot_layer_values",
            "plot_softmax", "subplots"]
 
@@ -58,10 +58,36 @@ def decade_label(value: float) -> str:
     return "10" + str(round(float(np.log10(value)))).translate(_SUPERSCRIPTS)
 
 
+def _plain_log_formatter(**kwargs):
+    """Matplotlib's LogFormatter (the same choice of which ticks get a label) writing plain
+    text, 10⁻³ and 2×10⁻³, where matplotlib's default writes math text: math text is parsed
+    afresh for every new label and every new figure, up to a quarter of a widget's redraw."""
+    from matplotlib.ticker import LogFormatter
+
+    class PlainLogFormatter(LogFormatter):
+        def __call__(self, x, pos=None):
+            if not x > 0 or not super().__call__(x, pos):  # LogFormatter's "no label here"
+                return ""
+            exponent = int(np.floor(np.log10(x) + 1e-9))
+            coeff = round(x / 10.0 ** exponent)
+            decade = decade_label(10.0 ** exponent)
+            return decade if coeff == 1 else f"{coeff}×{decade}"
+
+    return PlainLogFormatter(**kwargs)
+
+
+def log_scale(ax, axis: str = "y"):
+    """Put ``axis`` on a log scale, its ticks labelled in plain text (``_plain_log_formatter``)."""
+    getattr(ax, f"set_{axis}scale")("log")
+    target = getattr(ax, f"{axis}axis")
+    target.set_major_formatter(_plain_log_formatter())
+    target.set_minor_formatter(_plain_log_formatter(labelOnlyBase=False))
+    return ax
+
+
 def decade_ticks(ax, axis: str = "y", numticks: int = 7):
     """A log ``axis`` ticked at whole decades only (at most ``numticks``), no minor ticks,
-    labelled 10⁻³ in plain text. Matplotlib's own labels are math text, which it parses
-    afresh for every new label and figure: most of a widget's redraw when its range moves."""
+    labelled in plain text (10⁻³): cheap to redraw, for widgets whose range moves."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
     target = getattr(ax, f"{axis}axis")
@@ -160,7 +186,7 @@ def plot_histories(results: Mapping, metric: str = "loss", ax=None, title: str =
     ax.set(xlabel="epoch", ylabel=label, title=title or label)
     integer_ticks(ax)
     if metric == "loss":
-        ax.set_yscale("log")
+        log_scale(ax)
     ax.legend(fontsize="small")
     return ax
 
@@ -175,7 +201,7 @@ def plot_layer_values(values: Mapping[str, Sequence[float]], ax=None, title: str
         ax.plot(np.arange(1, len(v) + 1), v, marker="o", ms=3, label=name, color=color_for(name))
     integer_ticks(ax)
     if log:
-        ax.set_yscale("log")
+        log_scale(ax)
     ax.set(xlabel="layer", ylabel=ylabel, title=title or f"{ylabel} per layer")
     if values and legend:
         ax.legend(fontsize="small")

@@ -89,7 +89,7 @@ def _train(fname: str, name: str, activation: Activation, data, params: dict, ru
     # round trip per epoch instead of one per batch. Only when no callback acts per batch (with
     # several steps per call Keras would call its batch hooks once per call). build_state: one
     # trace instead of two.
-    per_epoch = not any(_acts_per_batch(cb) for cb in callbacks)
+    per_epoch = MULTI_STEP_CALLS and not any(_acts_per_batch(cb) for cb in callbacks)
     steps = -(-len(X_train) // run.batch_size) if per_epoch else 1
     model.compile(make_optimizer(run.optimizer, run.learning_rate), task.loss,
                   metrics=[task.metric], steps_per_execution=steps)
@@ -108,6 +108,19 @@ def _train(fname: str, name: str, activation: Activation, data, params: dict, ru
     if run.verbose:
         progress(result, task)
     return result
+
+
+def _keras_runs_short_epochs() -> bool:
+    """Whether this Keras keeps the logs of an epoch (or evaluation) with fewer batches than
+    ``steps_per_execution``: from 3.7 on. Older ones return empty logs (keras-team/keras#20390),
+    so there ``train`` makes one step per call, as ``fit`` does by default."""
+    import re
+
+    found = re.match(r"(\d+)\.(\d+)", keras.__version__)
+    return bool(found) and (int(found[1]), int(found[2])) >= (3, 7)
+
+
+MULTI_STEP_CALLS = _keras_runs_short_epochs()
 
 
 def _acts_per_batch(callback) -> bool:

@@ -149,7 +149,10 @@ def updated_notebook(nb: dict, url: str) -> dict:
             if c["cell_type"] == "code" and _source(c).startswith(CELL_MARKER)]
     code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
     if ours == code[:1] and _source(cells[ours[0]]) == wanted:
-        return nb  # already right: keep its execution count and (empty) outputs
+        cell = cells[ours[0]]  # already right: keep its execution count and (empty) outputs,
+        if "id" in cell and CELL_ID not in {c.get("id") for c in cells}:  # with our id (the
+            cell["id"] = CELL_ID  # Colab test finds the cell by it; editors may renumber ids)
+        return nb
     for i in reversed(ours):
         del cells[i]
     at = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))

@@ -228,6 +228,25 @@ def test_generator_inserts_the_install_cell_first_and_is_idempotent(copy_root):
     assert links.main(["--root", str(copy_root), "--check"]) == 0
 
 
+def test_generator_restores_the_install_cell_id(copy_root):
+    """An editor that renumbers cell ids takes the install cell's away; the Colab test (and
+    Colab's form view) find the cell by it, so the generator puts it back, touching nothing
+    else."""
+    links.stale(copy_root, write=True)
+    nb_path = copy_root / "notebooks" / NOTEBOOK_00.name
+    nb = json.loads(nb_path.read_text())
+    if nb.get("nbformat_minor", 0) < 5:
+        pytest.skip("cell ids need nbformat 4.5")
+    (cell,) = [c for c in nb["cells"] if c.get("id") == links.CELL_ID]
+    cell["id"] = "5444e6b5"
+    nb_path.write_text(links.dumps_notebook(nb))
+    assert links.stale(copy_root) == [str(nb_path.relative_to(copy_root))]
+    links.stale(copy_root, write=True)
+    fixed = json.loads(nb_path.read_text())
+    cell["id"] = links.CELL_ID
+    assert fixed == nb
+
+
 def test_generator_follows_a_new_url(copy_root):
     links.stale(copy_root, write=True)
     pyproject = copy_root / "pyproject.toml"

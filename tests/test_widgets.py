@@ -85,13 +85,39 @@ def test_decade_labels_are_plain_text_powers_of_ten():
     fig.canvas.draw()
     ax = fig.axes[0]
     lo, hi = ax.get_ylim()
-    shown = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels()
-             if lo <= t.get_position()[1] <= hi]
+    shown = [(v, t.get_text()) for v, t in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)
+             if lo <= v <= hi]
     assert len(shown) >= 3 and not ax.yaxis.get_minor_ticks()
     for value, text in shown:  # whole decades, no math text (which is re-parsed per figure)
         assert "$" not in text and np.log10(value) == round(np.log10(value))
         assert text == plots.decade_label(value)
     assert shown[0][1].startswith("10⁻")  # sigmoid's backward signal: down to 1e-12 and below
+
+
+def test_log_axes_are_labelled_in_plain_text():
+    """Matplotlib's labels are math text, parsed anew for every new label and figure; the
+    collection's log axes say 10⁻¹ and 3×10⁻¹ in plain text, with matplotlib's choice of ticks."""
+    def shown(values, minor):  # (older matplotlib also lists the ticks just outside the view)
+        fig, ax = plt.subplots()
+        ax.plot([1, 2, 3], values)
+        plots.log_scale(ax)
+        fig.canvas.draw()
+        lo, hi = ax.get_ylim()
+        texts = [t.get_text() for v, t in zip(ax.get_yticks(minor=minor),
+                                              ax.get_yticklabels(minor=minor), strict=True)
+                 if t.get_text() and lo <= v <= hi]
+        plt.close(fig)
+        return texts
+
+    assert shown([0.08, 0.5, 1.5], minor=False) == ["10⁻¹", "10⁰"]
+    assert shown([0.3, 0.5, 0.9], minor=True) == ["3×10⁻¹", "4×10⁻¹", "6×10⁻¹"]  # < 1 decade
+    for setups in (("SELU, lecun_normal",), tuple(widgets.SELF_NORM_SETUPS)):
+        fig = widgets.self_normalisation_figure(setups, depth=100)
+        fig.canvas.draw()
+        labels = [t.get_text() for m in (False, True)
+                  for t in fig.axes[1].get_yticklabels(minor=m) if t.get_text()]
+        assert labels and not any("$" in t for t in labels), labels
+        plt.close(fig)
 
 
 def test_shrink_factor():
