@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
 
 from .functions import get, softmax
 
@@ -58,42 +59,36 @@ def decade_label(value: float) -> str:
     return "10" + str(round(float(np.log10(value)))).translate(_SUPERSCRIPTS)
 
 
-def _plain_log_formatter(**kwargs):
+class PlainLogFormatter(LogFormatter):
     """Matplotlib's LogFormatter (the same choice of which ticks get a label) writing plain
     text, 10⁻³ and 2×10⁻³, where matplotlib's default writes math text: math text is parsed
     afresh for every new label and every new figure, up to a quarter of a widget's redraw."""
-    from matplotlib.ticker import LogFormatter
 
-    class PlainLogFormatter(LogFormatter):
-        def __call__(self, x, pos=None):
-            if not x > 0 or not super().__call__(x, pos):  # LogFormatter's "no label here"
-                return ""
-            exponent = int(np.floor(np.log10(x) + 1e-9))
-            coeff = round(x / 10.0 ** exponent)
-            decade = decade_label(10.0 ** exponent)
-            return decade if coeff == 1 else f"{coeff}×{decade}"
-
-    return PlainLogFormatter(**kwargs)
+    def __call__(self, x, pos=None):
+        if not x > 0 or not super().__call__(x, pos):  # LogFormatter's "no label here"
+            return ""
+        exponent = int(np.floor(np.log10(x) + 1e-9))
+        coeff = round(x / 10.0 ** exponent)
+        decade = decade_label(10.0 ** exponent)
+        return decade if coeff == 1 else f"{coeff}×{decade}"
 
 
 def log_scale(ax, axis: str = "y"):
-    """Put ``axis`` on a log scale, its ticks labelled in plain text (``_plain_log_formatter``)."""
+    """Put ``axis`` on a log scale, its ticks labelled in plain text (``PlainLogFormatter``)."""
     getattr(ax, f"set_{axis}scale")("log")
     target = getattr(ax, f"{axis}axis")
-    target.set_major_formatter(_plain_log_formatter())
-    target.set_minor_formatter(_plain_log_formatter(labelOnlyBase=False))
+    target.set_major_formatter(PlainLogFormatter())
+    target.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
     return ax
 
 
 def decade_ticks(ax, axis: str = "y", numticks: int = 7):
     """A log ``axis`` ticked at whole decades only (at most ``numticks``), no minor ticks,
     labelled in plain text (10⁻³): cheap to redraw, for widgets whose range moves."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-
     target = getattr(ax, f"{axis}axis")
     target.set_major_locator(LogLocator(numticks=numticks))
     target.set_minor_locator(NullLocator())
-    target.set_major_formatter(FuncFormatter(lambda v, _pos: decade_label(v)))
+    target.set_major_formatter(PlainLogFormatter())
     return ax
 
 
