@@ -2,11 +2,12 @@
 actlib teaching notebooks.
 
     import actlib as act
-    act.NAMES                      # every activation's name
+    act.NAMES                      # the activations of lessons 00-07 (elementwise + softmax)
     act.elu(x, alpha=1.0)          # f(x), elementwise, on any array-like of real numbers
     act.elu.derivative(x)          # f'(x)
-    act.get("elu")                 # the same object, by name
+    act.get("elu")                 # the same object, by name (any of act.ALL_NAMES)
     act.softmax.jacobian(z)        # (..., n, n)
+    act.relu6(x); act.hard_silu.derivative(x)   # act.ELEMENTWISE_NAMES: all elementwise ones
     act.seed()                     # the lessons' seed: $ACTLIB_SEED, default 0
 
 Submodules load on first use, so ``import actlib`` stays light and never imports TensorFlow:
@@ -20,23 +21,30 @@ import importlib
 
 from .activation import Activation
 from .functions import (
+    ALL_NAMES,
+    ELEMENTWISE_NAMES,
     NAMES,
     SELU_ALPHA,
     SELU_SCALE,
     elu,
     gelu,
     get,
+    hard_sigmoid,
+    hard_silu,
+    hard_swish,
     leaky_relu,
     linear,
     mish,
     prelu,
     relu,
+    relu6,
     rrelu,
     selu,
     sigmoid,
     silu,
     softmax,
     softplus,
+    squared_relu,
     swish,
     tanh,
 )
@@ -47,9 +55,10 @@ __version__ = "0.1.0"
 _SUBMODULES = ("data", "deepnet", "layers", "training", "models", "measure", "experiment",
                "together", "plots", "widgets", "check", "study", "variance")
 
-__all__ = ["NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation", "elu", "gelu", "get", "leaky_relu",
-           "linear", "mish", "prelu", "relu", "rrelu", "selu", "sigmoid", "silu", "softmax",
-           "softplus", "swish", "tanh", "seed", *_SUBMODULES]
+__all__ = ["ALL_NAMES", "ELEMENTWISE_NAMES", "NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation",
+           "elu", "gelu", "get", "hard_sigmoid", "hard_silu", "hard_swish", "leaky_relu", "linear",
+           "mish", "prelu", "relu", "relu6", "rrelu", "selu", "sigmoid", "silu", "softmax",
+           "softplus", "squared_relu", "swish", "tanh", "seed", *_SUBMODULES]
 
 
 def __getattr__(name):

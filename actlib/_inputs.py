@@ -74,11 +74,12 @@ def bool_param(fname: str, pname: str, value) -> bool:
     return bool(value)
 
 
-def axis_param(fname: str, axis, ndim: int) -> int:
+def axis_param(fname: str, axis, ndim: int, what: str = "logits") -> int:
+    """`axis` as an index in range(ndim); `what` names the array in the error for a scalar."""
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
         raise TypeError(f"{fname}: axis must be an int, got {axis!r}")
     if ndim == 0:
-        raise ValueError(f"{fname}: needs at least a 1-d array of logits, got a scalar")
+        raise ValueError(f"{fname}: needs at least a 1-d array of {what}, got a scalar")
     if not -ndim <= axis < ndim:
         raise ValueError(f"{fname}: axis {axis} is out of range for a {ndim}-d array "
                          f"(valid: {-ndim} to {ndim - 1})")
@@ -93,3 +94,12 @@ def rng_param(fname: str, rng) -> np.random.Generator:
         return rng
     raise TypeError(f"{fname}: rng must be None, an int seed or a numpy.random.Generator, "
                     f"got {type(rng).__name__}")
+
+
+def positive_int_param(fname: str, pname: str, value) -> int:
+    """An int >= 1 (not a bool)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{fname}: {pname} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{fname}: {pname} must be >= 1, got {value}")
+    return int(value)

@@ -436,6 +436,102 @@ def _mish_derivative(x):
     e1 /= n2
     e1 += t
     return e1
+# --------------------------------------------------------------------------- hard and squared
+
+def _relu6(x):
+    r"""ReLU6: a ReLU capped at 6 (Krizhevsky 2010; MobileNets: Howard et al. 2017,
+    arXiv:1704.04861, and MobileNetV2: Sandler et al. 2018, arXiv:1801.04381).
+
+    .. math:: \operatorname{relu6}(x) = \min(\max(x, 0), 6), \qquad
+              \operatorname{relu6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise}
+              \end{cases}
+
+    The cap bounds every activation to [0, 6], so a fixed 8-bit range covers it: Sandler et al.
+    use it "because of its robustness when used with low-precision computation". At both kinks
+    (x = 0 and x = 6) the derivative is 0, the flat side, as for ``relu`` (relu'(0) = 0) and as
+    TensorFlow's ``Relu6Grad`` and PyTorch's ``hardtanh`` backward; any value in [0, 1] is a
+    valid subgradient there. Same as ``keras.activations.relu6`` and PyTorch's ``F.relu6``.
+    """
+    return np.clip(x, 0, 6)
+
+
+def _relu6_derivative(x):
+    return _keep_nan(((x > 0) & (x < 6)).astype(x.dtype), x)
+
+
+def _hard_sigmoid(x):
+    r"""Hard sigmoid, a piecewise-linear sigmoid: relu6(x + 3) / 6, the convention of Keras 3
+    and PyTorch (MobileNetV3's h-sigmoid: Howard et al. 2019, arXiv:1905.02244).
+
+    .. math:: \operatorname{hard\_sigmoid}(x) = \frac{\operatorname{relu6}(x + 3)}{6}
+              = \begin{cases} 0 & x \le -3 \\ \tfrac{x}{6} + \tfrac12 & -3 < x < 3 \\
+              1 & x \ge 3 \end{cases}, \qquad
+              \operatorname{hard\_sigmoid}'(x) = \begin{cases} \tfrac16 & -3 < x < 3 \\
+              0 & \text{otherwise} \end{cases}
+
+    Libraries differ: this is ``keras.activations.hard_sigmoid`` in Keras 3 and PyTorch's
+    ``F.hardsigmoid`` (slope 1/6, flat beyond +-3), Howard et al.'s h-sigmoid. Keras 2 and
+    ``tf.keras`` used 0.2 x + 0.5 clipped to [0, 1] (slope 1/5, flat beyond +-2.5). Both cross
+    1/2 at 0; neither has the sigmoid's slope 1/4 there. At the kinks x = +-3 the derivative is
+    0 (the flat side), as TensorFlow's autodiff and PyTorch give. Computed as clip(x + 3, 0, 6)
+    / 6, as Keras does: x + 3 is exact near -3, where x/6 + 1/2 would cancel.
+    """
+    return np.clip(x + 3, 0, 6) / 6
+
+
+def _hard_sigmoid_derivative(x):
+    inside = (x > -3) & (x < 3)
+    return _keep_nan(np.where(inside, np.asarray(1 / 6, x.dtype), np.zeros((), x.dtype)), x)
+
+
+def _hard_silu(x):
+    r"""Hard SiLU, also called hard swish: x times the hard sigmoid (Howard et al. 2019,
+    MobileNetV3, arXiv:1905.02244).
+
+    .. math:: \operatorname{hard\_silu}(x) = x\,\frac{\operatorname{relu6}(x + 3)}{6}
+              = \begin{cases} 0 & x \le -3 \\ \tfrac{x (x + 3)}{6} & -3 < x < 3 \\
+              x & x \ge 3 \end{cases}, \qquad
+              \operatorname{hard\_silu}'(x) = \begin{cases} 0 & x \le -3 \\
+              \tfrac{2x + 3}{6} & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}
+
+    A piecewise-quadratic SiLU without exp: MobileNetV3 replaced swish by it because the
+    sigmoid is costly on mobile hardware and in quantised arithmetic. Its minimum is -3/8 at
+    x = -3/2 (SiLU's: -0.278). ``act.hard_swish`` is the same object, as Keras' two names.
+    The derivative jumps at x = -3 (from 0 to -1/2) and at x = 3 (from 3/2 to 1); there we take
+    the outer value, 0 and 1: the product rule with hard_sigmoid'(+-3) = 0, which is what
+    TensorFlow's autodiff of Keras' ``x * hard_sigmoid(x)`` gives. PyTorch's ``hardswish``
+    backward takes the inner one (-1/2 and 3/2). Both are valid (Clarke) subgradients.
+    """
+    return _no_neg_inf(x) * _hard_sigmoid(x)  # no -inf * 0: the limit at -inf is 0
+
+
+def _hard_silu_derivative(x):
+    inside = (x > -3) & (x < 3)
+    middle = (2 * np.clip(x, -3, 3) + 3) / 6  # clip: no overflow in 2x
+    return _keep_nan(np.where(inside, middle, (x >= 3).astype(x.dtype)), x)
+
+
+def _squared_relu(x):
+    r"""Squared ReLU (So et al. 2021, Primer, arXiv:2109.08668).
+
+    .. math:: f(x) = \operatorname{relu}(x)^2 = \max(x, 0)^2, \qquad f'(x) = 2 \max(x, 0)
+
+    Primer's search found it in a Transformer's feed-forward block, where it trained faster
+    than ReLU and GELU. Unlike ReLU its derivative is continuous (0 at x = 0 with no
+    convention needed), but unbounded: it grows with x, so it needs normalisation in deep
+    stacks. f(x) overflows to inf for x above sqrt(max float), 1.3e154 in float64, the
+    correctly rounded answer.
+    """
+    r = np.maximum(x, 0)
+    with np.errstate(over="ignore"):  # beyond sqrt(max) the square is inf: the right answer
+        return np.square(r, out=r)
+
+
+def _squared_relu_derivative(x):
+    with np.errstate(over="ignore"):  # 2x > max is inf: the right answer
+        return 2 * np.maximum(x, 0)
+
+
 # --------------------------------------------------------------------------- softmax
 
 def _softmax(z, axis=-1):
@@ -516,18 +612,35 @@ gelu = Activation(_gelu, _gelu_derivative, _check_gelu, float32_via_float64=True
 silu = Activation(_silu, _silu_derivative)
 mish = Activation(_mish, _mish_derivative)
 swish = silu
+relu6 = Activation(_relu6, _relu6_derivative)
+hard_sigmoid = Activation(_hard_sigmoid, _hard_sigmoid_derivative)
+hard_silu = Activation(_hard_silu, _hard_silu_derivative)
+hard_swish = hard_silu
+squared_relu = Activation(_squared_relu, _squared_relu_derivative)
 
+#: The activations of lessons 00-07: every elementwise one there, plus softmax. Kept as it is
+#: because notebook 00's card, notebook 07's study and the explorer widgets iterate over it.
 NAMES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu",
          "softmax", "softplus", "gelu", "silu", "mish")
-ALIASES = {"swish": "silu"}
+#: Every elementwise activation (f and f' of each number alone): NAMES without softmax, plus the
+#: hard and squared variants that mobile and recent models ship.
+ELEMENTWISE_NAMES = (*(n for n in NAMES if n != "softmax"),
+                     "relu6", "hard_sigmoid", "hard_silu", "squared_relu")
+#: Every name ``get`` knows (without the aliases).
+ALL_NAMES = (*NAMES, *(n for n in ELEMENTWISE_NAMES if n not in NAMES))
+ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
 
 
-def get(name: str) -> Activation:
-    """The activation called `name` (any of ``NAMES``, or the alias ``"swish"``)."""
+def get(name: str):
+    """The activation called `name`: any of ``ALL_NAMES`` (case-insensitive), or an alias
+    (``"swish"`` for silu, ``"hard_swish"`` for hard_silu).
+
+    ``ELEMENTWISE_NAMES`` give an :class:`~actlib.activation.Activation` (``.derivative`` is
+    f'); softmax has ``.jacobian``."""
     if not isinstance(name, str):
-        raise TypeError(f"get: name must be a string, one of {', '.join(NAMES)}; "
+        raise TypeError(f"get: name must be a string, one of {', '.join(ALL_NAMES)}; "
                         f"got {type(name).__name__}")
     key = ALIASES.get(name.lower(), name.lower())
-    if key not in NAMES:
-        raise ValueError(f"get: unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+    if key not in ALL_NAMES:
+        raise ValueError(f"get: unknown activation {name!r}; choose one of {', '.join(ALL_NAMES)}")
     return globals()[key]

@@ -1,4 +1,4 @@
-"""Keras layers for every activation in ``actlib.NAMES``, written with ``keras.ops`` and
+"""Keras layers for every activation in ``actlib.ALL_NAMES``, written with ``keras.ops`` and
 ``keras.random`` only, so they run on any Keras 3 backend.
 
     from actlib import layers
@@ -50,7 +50,7 @@ with _native_stderr_silenced():  # an ImportError still propagates, with its mes
 
 import numpy as np  # noqa: E402
 
-from .functions import NAMES, get  # noqa: E402
+from .functions import ALL_NAMES, get  # noqa: E402
 
 __all__ = ["ActivationLayer", "RReLU", "SubgradientReLU", "layer"]
 
@@ -73,6 +73,10 @@ _KERAS_OPS = {
     "gelu": lambda x, approximate=False: ops.gelu(x, approximate=approximate),
     "silu": lambda x: ops.silu(x),
     "mish": _mish,
+    "relu6": lambda x: ops.relu6(x),
+    "hard_sigmoid": lambda x: ops.hard_sigmoid(x),  # relu6(x + 3) / 6 in every Keras 3
+    "hard_silu": lambda x: ops.hard_silu(x),
+    "squared_relu": lambda x: ops.square(ops.relu(x)),
 }
 
 
@@ -130,7 +134,7 @@ class RReLU(keras.layers.Layer):
 
 
 def layer(name: str, **params) -> keras.layers.Layer:
-    """A fresh Keras layer for any activation in ``actlib.NAMES``.
+    """A fresh Keras layer for any activation in ``actlib.ALL_NAMES`` (or an alias).
 
     ``layer("prelu", alpha=0.25)`` is a trainable ``keras.layers.PReLU`` whose slopes (one per
     unit) start at alpha; ``layer("rrelu", lower=..., upper=..., seed=...)`` is an ``RReLU``;
@@ -146,7 +150,7 @@ def layer(name: str, **params) -> keras.layers.Layer:
     return ActivationLayer(key, params)
 
 
-assert set(_KERAS_OPS) | {"prelu", "rrelu"} == set(NAMES)
+assert set(_KERAS_OPS) | {"prelu", "rrelu"} == set(ALL_NAMES)
 
 
 @keras.saving.register_keras_serializable(package="actlib")

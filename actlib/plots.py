@@ -28,6 +28,9 @@ COLORS = {
     "relu": "#DC050C", "leaky_relu": "#F1932D", "prelu": "#72190E", "rrelu": "#F6C141",
     "elu": "#4EB265", "selu": "#1965B0", "softplus": "#AA6F9E", "gelu": "#90C987",
     "silu": "#994F88", "swish": "#994F88", "mish": "#5289C7",
+    # the hard and squared variants: hues far from the original each is drawn against
+    "relu6": "#E8601C", "squared_relu": "#A5170E", "hard_sigmoid": "#BA8DB4",
+    "hard_silu": "#437DBF", "hard_swish": "#437DBF",
 }
 
 

@@ -35,6 +35,14 @@ def gelu_tanh_u(x):
     return mp.sqrt(2 / mp.pi) * (x + mp.mpf("0.044715") * x**3)
 
 
+def relu6(x):
+    return min(max(x, 0), 6)
+
+
+def hard_sigmoid(x):
+    return relu6(x + 3) / 6
+
+
 def _leaky(a):
     return (lambda x: x if x > 0 else a * x), (lambda x: mp.mpf(1) if x > 0 else a)
 
@@ -62,6 +70,12 @@ REFERENCE = {
     "silu": ({}, lambda x: x * sig(x), lambda x: sig(x) * (1 + x * (1 - sig(x)))),
     "mish": ({}, lambda x: x * mp.tanh(softplus(x)),
              lambda x: mp.tanh(softplus(x)) + x * sech2(softplus(x)) * sig(x)),
+    # the kinks' derivatives as actlib documents them (the flat, or outer, side)
+    "relu6": ({}, relu6, lambda x: mp.mpf(1) if 0 < x < 6 else mp.mpf(0)),
+    "hard_sigmoid": ({}, hard_sigmoid, lambda x: 1 / mp.mpf(6) if -3 < x < 3 else mp.mpf(0)),
+    "hard_silu": ({}, lambda x: x * hard_sigmoid(x),
+                  lambda x: (2 * x + 3) / 6 if -3 < x < 3 else mp.mpf(1 if x >= 3 else 0)),
+    "squared_relu": ({}, lambda x: max(x, 0) ** 2, lambda x: 2 * max(x, 0)),
 }
 
 

@@ -10,7 +10,8 @@ import pytest
 import actlib as act
 from tests import reference as ref
 
-ELEMENTWISE = tuple(n for n in act.NAMES if n != "softmax")
+ELEMENTWISE = act.ELEMENTWISE_NAMES
+ACTIVATIONS = (*ELEMENTWISE, "softmax")  # every Activation object (the rest: tests/test_gated.py)
 CASES = tuple(ref.REFERENCE)  # elementwise names, plus gelu's tanh form as "gelu_tanh"
 
 
@@ -29,7 +30,8 @@ GRID = np.unique(np.concatenate([
 
 def assert_close(got, want, rtol, atol, what):
     got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
-    err = np.abs(got - want)
+    with np.errstate(invalid="ignore"):  # inf - inf: equal values, accepted below
+        err = np.abs(got - want)
     bad = ~(err <= rtol * np.abs(want) + atol)
     bad &= ~((got == want) | (np.isnan(got) & np.isnan(want)))
     assert not bad.any(), (f"{what}: {bad.sum()} points off, e.g. at {np.flatnonzero(bad)[:5]}, "
@@ -41,18 +43,28 @@ def assert_close(got, want, rtol, atol, what):
 def test_names_and_registry():
     assert act.NAMES == ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu",
                          "selu", "softmax", "softplus", "gelu", "silu", "mish")
-    for name in act.NAMES:
+    assert act.ELEMENTWISE_NAMES == (*(n for n in act.NAMES if n != "softmax"), "relu6",
+                                     "hard_sigmoid", "hard_silu", "squared_relu")
+    assert set(act.ALL_NAMES) == set(act.ELEMENTWISE_NAMES) | {"softmax"}
+    assert len(set(act.ALL_NAMES)) == len(act.ALL_NAMES) == 18
+    assert act.ALL_NAMES[:len(act.NAMES)] == act.NAMES
+    for name in act.ALL_NAMES:
         assert act.get(name) is getattr(act, name)
         assert act.get(name).name == name
+        assert act.get(name.upper()) is act.get(name)
+    assert set(CASES) - {"gelu_tanh"} == set(ELEMENTWISE)  # every one has a reference
     assert act.swish is act.silu
     assert act.get("swish") is act.silu
+    assert act.hard_swish is act.hard_silu
+    assert act.get("hard_swish") is act.hard_silu
+    assert act.get("Hard_Swish") is act.hard_silu
     assert act.get("ELU") is act.elu
 
 
 def test_get_unknown_name_lists_every_name():
-    with pytest.raises(ValueError, match="unknown activation 'relu6'") as info:
-        act.get("relu6")
-    for name in act.NAMES:
+    with pytest.raises(ValueError, match="unknown activation 'relu7'") as info:
+        act.get("relu7")
+    for name in act.ALL_NAMES:
         assert name in str(info.value)
     with pytest.raises(TypeError, match="get: name must be a string"):
         act.get(3)
@@ -68,10 +80,22 @@ def test_signatures_and_defaults():
     assert repr(act.elu) == "<activation elu(x, alpha=1.0)>"
 
 
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", act.ALL_NAMES)
 def test_docstring_gives_formula_and_derivative(name):
     doc = act.get(name).__doc__
     assert ".. math::" in doc and len(doc) > 200
+
+
+# each new activation's docstring names its paper (arXiv id) and, where libraries differ, says so
+DOC_FACTS = {"relu6": ["1801.04381", "Relu6Grad"], "hard_sigmoid": ["0.2 x + 0.5", "1905.02244",
+             "relu6(x + 3) / 6"], "hard_silu": ["1905.02244", "hard_swish", "PyTorch"],
+             "squared_relu": ["2109.08668"]}
+
+
+@pytest.mark.parametrize("name", DOC_FACTS)
+def test_new_docstrings_cite_and_state_conventions(name):
+    for fact in DOC_FACTS[name]:
+        assert fact in act.get(name).__doc__, fact
 
 
 def test_selu_constants_to_double_precision():
@@ -100,16 +124,53 @@ def test_float64_matches_mpmath_forward_and_derivative(case):
     assert_close(fn.derivative(GRID, **params), ref.evaluate(df, GRID), 1e-7, atol, f"{case} f'")
 
 
+def to_float32(y):
+    """float64 values rounded to float32: beyond its range, inf (squared_relu's x^2 there)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(y).astype(np.float32)
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_float32_within_2e_6_of_float64(case):
     fn, params = activation(case)
     x32 = GRID[np.abs(GRID) < np.finfo(np.float32).max].astype(np.float32)
     x64 = x32.astype(np.float64)
     tiny = np.finfo(np.float32).tiny  # below it float32 is subnormal: no relative precision left
-    assert_close(fn(x32, **params), fn(x64, **params), 2e-6, tiny, f"{case} f")
+    assert_close(fn(x32, **params), to_float32(fn(x64, **params)), 2e-6, tiny, f"{case} f")
     # Derivatives are O(1); near a derivative's root, relative error is meaningless.
-    assert_close(fn.derivative(x32, **params), fn.derivative(x64, **params), 2e-6, 2e-7,
-                 f"{case} f'")
+    assert_close(fn.derivative(x32, **params), to_float32(fn.derivative(x64, **params)), 2e-6,
+                 2e-7, f"{case} f'")
+
+
+def ulps(got, want):
+    """|got - want| in units in the last place of want's dtype (want: the exact value)."""
+    got, want = np.asarray(got), np.asarray(want, np.float64)
+    spacing = np.spacing(np.abs(want.astype(got.dtype))).astype(np.float64)
+    ok = (got == want) | (np.isnan(got) & np.isnan(want))
+    return np.where(ok, 0.0, np.abs(got.astype(np.float64) - want) / spacing)
+
+
+HARD_AND_SQUARED = ("relu6", "hard_sigmoid", "hard_silu", "squared_relu")
+# Measured worst cases on GRID and 4001 points of [-8, 8], float64 and float32, against mpmath
+# rounded to float64: relu6 0 ulp (exact), hard_sigmoid 1, hard_silu 1.5 (float32) and 1
+# (float64), squared_relu 0.5 (one rounding); derivatives <= 1 ulp.
+MAX_ULPS = {"relu6": 0, "hard_sigmoid": 1, "hard_silu": 2, "squared_relu": 0.5}
+MIDDLE = np.linspace(-8, 8, 4001)
+
+
+@pytest.mark.parametrize("name", HARD_AND_SQUARED)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_hard_and_squared_within_a_few_ulps_of_mpmath(name, dtype):
+    _, f, df = ref.REFERENCE[name]
+    fmax = np.finfo(dtype).max
+    x = np.concatenate([GRID[np.abs(GRID) < fmax], MIDDLE]).astype(dtype)
+    want = np.array(ref.evaluate(f, x))
+    keep = np.abs(want) < fmax  # squared_relu's x^2 overflows: inf, checked elsewhere
+    fn = act.get(name)
+    assert ulps(fn(x)[keep], want[keep]).max() <= MAX_ULPS[name]
+    wantd = np.array(ref.evaluate(df, x))
+    keep = np.abs(wantd) < fmax
+    assert ulps(fn.derivative(x)[keep], wantd[keep]).max() <= max(MAX_ULPS[name], 1)
 
 
 def test_sigmoid_tails_are_accurate_in_float32():
@@ -120,7 +181,7 @@ def test_sigmoid_tails_are_accurate_in_float32():
 
 # ------------------------------------------------------------------------- dtypes and shapes
 
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_float_dtype_is_kept(name, dtype):
     x = np.linspace(-3, 3, 12, dtype=dtype).reshape(3, 4)
@@ -129,7 +190,7 @@ def test_float_dtype_is_kept(name, dtype):
         assert y.dtype == dtype and y.shape == x.shape
 
 
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 @pytest.mark.parametrize("x", [[-1, 0, 2], np.array([-1, 2], np.int32), np.array([True, False]),
                                [[0.5, -0.5]]])
 def test_ints_bools_lists_give_float64(name, x):
@@ -147,7 +208,7 @@ def test_scalars_and_zero_d(name):
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 @pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0), (0, 0)])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_empty_arrays(name, shape, dtype):
@@ -157,7 +218,7 @@ def test_empty_arrays(name, shape, dtype):
         assert y.shape == shape and y.dtype == dtype
 
 
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 def test_input_is_never_modified(name):
     x = np.linspace(-5, 5, 11)
     before = x.copy()
@@ -175,7 +236,7 @@ EXTREMES = {dt: np.array([np.finfo(dt).min, -1e4, -50, -1, -0.0, 0.0, 1, 50, 1e4
                          dt) for dt in (np.float16, np.float32, np.float64)}
 
 
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_no_runtime_warning_for_any_finite_input(name, dtype):
     fn = act.get(name)
@@ -195,7 +256,8 @@ LIMITS = {  # name: (f(-inf), f(+inf), f'(-inf), f'(+inf))
     "rrelu": (-np.inf, np.inf, (1 / 8 + 1 / 3) / 2, 1), "elu": (-1, np.inf, 0, 1),
     "selu": (-act.SELU_SCALE * act.SELU_ALPHA, np.inf, 0, act.SELU_SCALE),
     "softplus": (0, np.inf, 0, 1), "gelu": (0, np.inf, 0, 1), "silu": (0, np.inf, 0, 1),
-    "mish": (0, np.inf, 0, 1),
+    "mish": (0, np.inf, 0, 1), "relu6": (0, 6, 0, 0), "hard_sigmoid": (0, 1, 0, 0),
+    "hard_silu": (0, np.inf, 0, 1), "squared_relu": (0, np.inf, 0, np.inf),
 }
 
 
@@ -236,6 +298,30 @@ def test_kink_derivatives_follow_autodiff():
     assert act.leaky_relu.derivative(0.0, alpha=0.2) == np.float64(0.2)
     assert act.prelu.derivative(0.0) == 0.25
     assert act.elu.derivative(0.0, alpha=0.5) == 0.5
+    # the hard variants: the flat (or outer) side at every kink, as TensorFlow's autodiff
+    assert act.relu6.derivative([0.0, 6.0]).tolist() == [0.0, 0.0]
+    assert act.relu6.derivative([1e-300, 6 - 1e-15]).tolist() == [1.0, 1.0]
+    assert act.hard_sigmoid.derivative([-3.0, 3.0]).tolist() == [0.0, 0.0]
+    assert act.hard_sigmoid.derivative([-2.999, 2.999]).tolist() == [1 / 6, 1 / 6]
+    assert act.hard_silu.derivative([-3.0, 3.0]).tolist() == [0.0, 1.0]
+    np.testing.assert_allclose(act.hard_silu.derivative([-2.999999, 2.999999]), [-0.5, 1.5],
+                               atol=1e-6)  # the inner limits PyTorch uses at the kinks
+    assert act.squared_relu.derivative(0.0) == 0.0  # continuous: no convention needed
+
+
+def test_hard_variants_known_values():
+    np.testing.assert_array_equal(act.relu6([-1.0, 0.0, 3.0, 6.0, 7.0, 1e300]),
+                                  [0, 0, 3, 6, 6, 6])
+    # Keras 3 / PyTorch convention: relu6(x + 3) / 6, flat beyond +-3 (Keras 2: 0.2 x + 0.5)
+    np.testing.assert_allclose(act.hard_sigmoid([-3.0, -2.5, 0.0, 1.0, 2.5, 3.0]),
+                               [0, 0.5 / 6, 0.5, 4 / 6, 5.5 / 6, 1], rtol=1e-15)
+    np.testing.assert_allclose(act.hard_silu([-4.0, -3.0, -1.5, 0.0, 1.0, 3.0, 5.0]),
+                               [0, 0, -0.375, 0, 4 / 6, 3, 5], rtol=1e-15)
+    x = np.linspace(-5, 5, 101)
+    np.testing.assert_array_equal(act.hard_silu(x), x * act.hard_sigmoid(x))
+    assert act.hard_silu(np.linspace(-5, 5, 100_001)).min() == pytest.approx(-3 / 8, abs=1e-9)
+    np.testing.assert_array_equal(act.squared_relu([-2.0, 0.0, 3.0]), [0, 0, 9])
+    assert act.squared_relu(2e154) == np.inf and act.squared_relu(np.float32(2e19)) == np.inf
 
 
 # ------------------------------------------------------------------------- softmax
@@ -325,7 +411,7 @@ BAD_X = ["1.5", None, {"a": 1}, object(), 1 + 2j, np.array([1 + 1j]), [1, "a"], 
          b"12"]
 
 
-@pytest.mark.parametrize("name", act.NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 @pytest.mark.parametrize("x", BAD_X, ids=lambda v: type(v).__name__)
 def test_bad_x_is_a_type_error_naming_the_activation(name, x):
     fn = act.get(name)

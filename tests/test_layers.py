@@ -26,7 +26,10 @@ def output_and_gradient(lay, x):
     return y.numpy(), tape.gradient(loss, xt).numpy(), weights.numpy()
 
 
-@pytest.mark.parametrize("name", act.NAMES)
+ACTIVATIONS = (*act.ELEMENTWISE_NAMES, "softmax")  # the gated ones and maxout: further down
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
 def test_layer_matches_numpy_forward_and_gradient(name):
     params = PARAMS.get(name, {})
     y, grad, w = output_and_gradient(layers.layer(name, **params), X)
@@ -116,7 +119,7 @@ def test_model_with_actlib_layers_saves_and_loads(tmp_path):
 
 
 @pytest.mark.parametrize(("call", "err", "match"), [
-    (lambda: layers.layer("relu6"), ValueError, "unknown activation 'relu6'"),
+    (lambda: layers.layer("relu7"), ValueError, "unknown activation 'relu7'"),
     (lambda: layers.layer("elu", alpha=-1.0), ValueError, "elu: alpha must be >= 0"),
     (lambda: layers.layer("prelu", alpha=np.nan), ValueError, "prelu: alpha must be finite"),
     (lambda: layers.RReLU(0.5, 0.1), ValueError, "rrelu: need 0 <= lower <= upper"),
@@ -131,12 +134,48 @@ KERAS_NAMES = {"linear": {}, "sigmoid": {}, "tanh": {}, "relu": {}, "elu": {"alp
                "selu": {}, "softplus": {}, "silu": {}, "mish": {}, "softmax": {}}
 
 
-@pytest.mark.parametrize("name", KERAS_NAMES)
+# keras.activations' and keras.ops' names for the hard variants (all in Keras 3.5.0, the lowest
+# version actlib allows; squared ReLU is in neither)
+KERAS_HARD = {"relu6": "relu6", "hard_sigmoid": "hard_sigmoid", "hard_silu": "hard_silu",
+              "hard_swish": "hard_silu"}
+
+
+def keras_function(module, name):
+    fn = getattr(module, name, None)
+    if fn is None:
+        pytest.skip(f"{module.__name__}.{name} does not exist in Keras {keras.__version__}")
+    return fn
+
+
+@pytest.mark.parametrize("name", [*KERAS_NAMES, *KERAS_HARD])
 def test_keras_activations_agree(name):
     x = np.linspace(-20, 20, 401, dtype=np.float32).reshape(1, -1)
-    params = KERAS_NAMES[name]
-    want = keras.ops.convert_to_numpy(getattr(keras.activations, name)(x, **params))
+    params = KERAS_NAMES.get(name, {})
+    want = keras.ops.convert_to_numpy(keras_function(keras.activations, name)(x, **params))
     np.testing.assert_allclose(act.get(name)(x, **params), want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", KERAS_HARD)
+def test_keras_ops_hard_variants_agree_exactly_with_their_kink_gradients(name):
+    # Both compute clip(x + 3, 0, 6) / 6 in float32: the same bits. The grid holds the kinks
+    # -3, 0, 3 and 6, where TensorFlow's gradient is actlib's derivative (the flat/outer side).
+    x = np.linspace(-8, 8, 161, dtype=np.float32)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = keras_function(keras.ops, name)(xt)
+    np.testing.assert_array_equal(y.numpy(), act.get(name)(x))
+    np.testing.assert_allclose(tape.gradient(y, xt).numpy(), act.get(name).derivative(x),
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_keras_hard_sigmoid_is_relu6_of_x_plus_3_over_6():
+    # Keras 3's convention, computed (Keras 3.5.0's docstring of keras.ops.hard_sigmoid still
+    # says 0.2 x + 0.5, Keras 2's; its code is relu6(x + 3) / 6): at 2.5 the two differ.
+    x = np.array([-3.0, -2.5, 0.0, 2.5, 3.0], np.float32)
+    got = keras.ops.convert_to_numpy(keras.activations.hard_sigmoid(x))
+    np.testing.assert_allclose(got, np.clip(x + 3, 0, 6) / 6, rtol=1e-7)
+    assert not np.allclose(got, np.clip(0.2 * x + 0.5, 0, 1))
 
 
 def test_keras_leaky_relu_and_gelu_agree_under_their_own_names():

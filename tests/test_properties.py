@@ -11,10 +11,13 @@ reals = st.floats(-1e6, 1e6, allow_nan=False)
 middle = st.floats(-20, 20, allow_nan=False)
 alphas = st.floats(0, 3, allow_nan=False)
 
-MONOTONIC = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "softplus")
-MINIMA = {"silu": -0.27846454276107380, "gelu": -0.16997120747990, "mish": -0.30884303324}
-KINKED = ("relu", "leaky_relu", "prelu", "rrelu", "elu", "selu")
-SMOOTH_AND_KINKED = tuple(n for n in act.NAMES if n != "softmax")
+MONOTONIC = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "softplus",
+             "relu6", "hard_sigmoid", "squared_relu")
+MINIMA = {"silu": -0.27846454276107380, "gelu": -0.16997120747990, "mish": -0.30884303324,
+          "hard_silu": -0.375}
+KINKS = {"relu": (0,), "leaky_relu": (0,), "prelu": (0,), "rrelu": (0,), "elu": (0,), "selu": (0,),
+         "relu6": (0, 6), "hard_sigmoid": (-3, 3), "hard_silu": (-3, 3)}  # f' jumps there
+SMOOTH_AND_KINKED = act.ELEMENTWISE_NAMES
 
 
 @settings(max_examples=300, deadline=None)
@@ -38,6 +41,14 @@ def test_bounds(x, alpha):
     assert act.softplus(x) >= max(x, 0)
     for name, minimum in MINIMA.items():  # the non-monotonic smooth ReLUs dip, but not far
         assert act.get(name)(x) >= minimum - 1e-12, name
+    assert 0 <= act.relu6(x) <= 6 and act.relu6(x) <= act.relu(x)
+    assert 0 <= act.hard_sigmoid(x) <= 1 and 0 <= act.hard_sigmoid.derivative(x) <= 1 / 6
+    assert act.squared_relu(x) == act.relu(x) ** 2
+    assert act.hard_silu(x) == x * act.hard_sigmoid(x)
+    # each hard variant stays within a fixed distance of its smooth original (the sups, on a grid
+    # of step 1e-5 over [-10, 10]: 0.0692 and 0.1423)
+    assert abs(act.hard_sigmoid(x) - act.sigmoid(x)) <= 0.07
+    assert abs(act.hard_silu(x) - act.silu(x)) <= 0.15
 
 
 @settings(max_examples=300, deadline=None)
@@ -45,8 +56,8 @@ def test_bounds(x, alpha):
 def test_derivative_is_the_central_difference(x, alpha):
     h = 1e-6
     for name in SMOOTH_AND_KINKED:
-        if name in KINKED and abs(x) < 2 * h:
-            continue  # the kink: no derivative to compare with
+        if any(abs(x - k) < 2 * h for k in KINKS.get(name, ())):
+            continue  # a kink: no derivative to compare with
         f = act.get(name)
         params = {"alpha": alpha} if name in ("leaky_relu", "prelu", "elu") else {}
         numeric = (f(x + h, **params) - f(x - h, **params)) / (2 * h)
