@@ -8,13 +8,15 @@ actlib teaching notebooks.
     act.get("elu")                 # the same object, by name (any of act.ALL_NAMES)
     act.softmax.jacobian(z)        # (..., n, n)
     act.relu6(x); act.hard_silu.derivative(x)   # act.ELEMENTWISE_NAMES: all elementwise ones
+    act.swiglu(x); act.swiglu.vjp(x, g)         # act.VECTOR_NAMES: not elementwise (gated.py)
     act.seed()                     # the lessons' seed: $ACTLIB_SEED, default 0
 
 Submodules load on first use, so ``import actlib`` stays light and never imports TensorFlow:
 ``act.data`` (data sets), ``act.deepnet`` (random deep nets in NumPy), ``act.layers`` (Keras
 layers), ``act.training`` (Keras experiments: train, compare; built from ``act.models``,
 ``act.measure``, ``act.experiment`` and ``act.together``), ``act.plots``, ``act.widgets``,
-``act.study`` (notebook 07's study) and ``act.check`` (exercise self-checks).
+``act.study`` (notebook 07's study) and ``act.check`` (exercise self-checks). ``act.gated`` (the
+gated linear units and maxout, NumPy only) is imported with the package.
 """
 
 import importlib
@@ -23,9 +25,11 @@ from .activation import Activation
 from .functions import (
     ALL_NAMES,
     ELEMENTWISE_NAMES,
+    GATED_NAMES,
     NAMES,
     SELU_ALPHA,
     SELU_SCALE,
+    VECTOR_NAMES,
     elu,
     gelu,
     get,
@@ -48,6 +52,7 @@ from .functions import (
     swish,
     tanh,
 )
+from .gated import geglu, glu, maxout, reglu, swiglu
 from .seeds import seed
 
 __version__ = "0.1.0"
@@ -55,10 +60,11 @@ __version__ = "0.1.0"
 _SUBMODULES = ("data", "deepnet", "layers", "training", "models", "measure", "experiment",
                "together", "plots", "widgets", "check", "study", "variance")
 
-__all__ = ["ALL_NAMES", "ELEMENTWISE_NAMES", "NAMES", "SELU_ALPHA", "SELU_SCALE", "Activation",
-           "elu", "gelu", "get", "hard_sigmoid", "hard_silu", "hard_swish", "leaky_relu", "linear",
-           "mish", "prelu", "relu", "relu6", "rrelu", "selu", "sigmoid", "silu", "softmax",
-           "softplus", "squared_relu", "swish", "tanh", "seed", *_SUBMODULES]
+__all__ = ["ALL_NAMES", "ELEMENTWISE_NAMES", "GATED_NAMES", "NAMES", "SELU_ALPHA", "SELU_SCALE",
+           "VECTOR_NAMES", "Activation", "elu", "geglu", "gelu", "get", "glu", "hard_sigmoid",
+           "hard_silu", "hard_swish", "leaky_relu", "linear", "maxout", "mish", "prelu", "reglu",
+           "relu", "relu6", "rrelu", "selu", "sigmoid", "silu", "softmax", "softplus",
+           "squared_relu", "swiglu", "swish", "tanh", "seed", *_SUBMODULES]
 
 
 def __getattr__(name):

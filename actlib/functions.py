@@ -626,8 +626,13 @@ NAMES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "e
 #: hard and squared variants that mobile and recent models ship.
 ELEMENTWISE_NAMES = (*(n for n in NAMES if n != "softmax"),
                      "relu6", "hard_sigmoid", "hard_silu", "squared_relu")
+#: The gated linear units (``actlib.gated``): a (.) phi(b) on the two halves of an axis.
+GATED_NAMES = ("glu", "reglu", "geglu", "swiglu")
+#: Activations of a whole vector along an axis, each output depending on several inputs:
+#: softmax (same length; ``.jacobian``), the gated units and maxout (shorter; ``.vjp``).
+VECTOR_NAMES = ("softmax", *GATED_NAMES, "maxout")
 #: Every name ``get`` knows (without the aliases).
-ALL_NAMES = (*NAMES, *(n for n in ELEMENTWISE_NAMES if n not in NAMES))
+ALL_NAMES = (*NAMES, *(n for n in ELEMENTWISE_NAMES if n not in NAMES), *GATED_NAMES, "maxout")
 ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
 
 
@@ -636,11 +641,16 @@ def get(name: str):
     (``"swish"`` for silu, ``"hard_swish"`` for hard_silu).
 
     ``ELEMENTWISE_NAMES`` give an :class:`~actlib.activation.Activation` (``.derivative`` is
-    f'); softmax has ``.jacobian``."""
+    f'); softmax has ``.jacobian``; ``GATED_NAMES`` and ``"maxout"`` give an
+    :class:`~actlib.gated.VectorActivation` (``.vjp``; the gated ones also ``.partials``)."""
     if not isinstance(name, str):
         raise TypeError(f"get: name must be a string, one of {', '.join(ALL_NAMES)}; "
                         f"got {type(name).__name__}")
     key = ALIASES.get(name.lower(), name.lower())
     if key not in ALL_NAMES:
         raise ValueError(f"get: unknown activation {name!r}; choose one of {', '.join(ALL_NAMES)}")
+    if key in GATED_NAMES or key == "maxout":
+        from . import gated  # it imports this module: a late import, no cycle
+
+        return getattr(gated, key)
     return globals()[key]

@@ -4,6 +4,8 @@
     from actlib import layers
     layers.layer("elu", alpha=0.5)      # a fresh layer
     layers.RReLU(seed=0)                # random slopes in training, the mean slope otherwise
+    layers.layer("swiglu")              # halves the last axis: a * silu(b)
+    layers.layer("maxout", k=3)         # max over groups of 3 consecutive units
 
 Importing this module imports Keras (and TensorFlow); ``import actlib`` alone does not.
 """
@@ -50,13 +52,29 @@ with _native_stderr_silenced():  # an ImportError still propagates, with its mes
 
 import numpy as np  # noqa: E402
 
-from .functions import ALL_NAMES, get  # noqa: E402
+from .functions import ALL_NAMES, VECTOR_NAMES, get  # noqa: E402
 
 __all__ = ["ActivationLayer", "RReLU", "SubgradientReLU", "layer"]
 
 
 def _mish(x):
     return x * ops.tanh(ops.softplus(x))
+
+
+def _gated(gate):
+    def fn(x, axis=-1, **params):
+        a, b = ops.split(x, 2, axis=axis)  # a: the value, b: through the gate (as keras.ops.glu)
+        return a * gate(b, **params)
+
+    return fn
+
+
+def _maxout(x, k=2, axis=-1):
+    """Max over groups of k consecutive entries of ``axis`` (as ``actlib.maxout``)."""
+    x = ops.moveaxis(x, axis, -1)
+    shape = ops.shape(x)  # the batch size may be a tensor; the last axis is known (checked)
+    y = ops.max(ops.reshape(x, (*shape[:-1], shape[-1] // k, k)), axis=-1)
+    return ops.moveaxis(y, -1, axis)
 
 
 # Each stateless activation as keras.ops, with actlib's parameter names.
@@ -77,12 +95,29 @@ _KERAS_OPS = {
     "hard_sigmoid": lambda x: ops.hard_sigmoid(x),  # relu6(x + 3) / 6 in every Keras 3
     "hard_silu": lambda x: ops.hard_silu(x),
     "squared_relu": lambda x: ops.square(ops.relu(x)),
+    "glu": _gated(lambda b: ops.sigmoid(b)),  # keras.ops.glu only from Keras 3.6 or so
+    "reglu": _gated(lambda b: ops.relu(b)),
+    "geglu": _gated(lambda b, approximate=False: ops.gelu(b, approximate=approximate)),
+    "swiglu": _gated(lambda b: ops.silu(b)),
+    "maxout": _maxout,
 }
+
+
+def _dummy_shape(params) -> tuple:
+    """A shape of unknown lengths with enough axes for ``params["axis"]`` (checked later)."""
+    axis = params.get("axis", -1)
+    ndim = max(axis + 1, -axis, 1) if isinstance(axis, int) else 1
+    return (None,) * ndim
 
 
 @keras.saving.register_keras_serializable(package="actlib")
 class ActivationLayer(keras.layers.Layer):
-    """A stateless activation layer: ``ActivationLayer("elu", {"alpha": 0.5})``."""
+    """A stateless activation layer: ``ActivationLayer("elu", {"alpha": 0.5})``.
+
+    For the gated units and maxout (``actlib.VECTOR_NAMES`` but softmax) the output is shorter
+    along ``params["axis"]`` (default -1, the features; an axis counts the batch axis, as in
+    Keras); its length must be even (gated) or a multiple of k (maxout), checked on the first
+    call with the same error as NumPy's."""
 
     def __init__(self, activation: str, params: dict | None = None, **kwargs):
         kwargs.setdefault("name", activation)
@@ -92,13 +127,22 @@ class ActivationLayer(keras.layers.Layer):
                              f"choose one of {', '.join(_KERAS_OPS)} (or use layer())")
         self.activation = activation
         self.params = dict(params or {})
-        get(activation)(np.zeros(1), **self.params)  # the same parameter checks as NumPy's
+        self._narrows = activation in VECTOR_NAMES and activation != "softmax"
+        fn = get(activation)
+        if self._narrows:  # the same parameter checks as NumPy's
+            fn.output_shape(_dummy_shape(self.params), **self.params)
+        else:
+            fn(np.zeros(1), **self.params)
         self._fn = _KERAS_OPS[activation]
 
     def call(self, inputs):
+        if self._narrows:
+            get(self.activation).output_shape(tuple(inputs.shape), **self.params)
         return self._fn(inputs, **self.params)
 
     def compute_output_shape(self, input_shape):
+        if self._narrows:
+            return get(self.activation).output_shape(tuple(input_shape), **self.params)
         return input_shape
 
     def get_config(self):
@@ -138,7 +182,9 @@ def layer(name: str, **params) -> keras.layers.Layer:
 
     ``layer("prelu", alpha=0.25)`` is a trainable ``keras.layers.PReLU`` whose slopes (one per
     unit) start at alpha; ``layer("rrelu", lower=..., upper=..., seed=...)`` is an ``RReLU``;
-    ``layer("softmax")`` works on the last axis; every other name is an ``ActivationLayer``.
+    ``layer("softmax")`` works on the last axis; ``layer("swiglu", axis=-1)`` and the other
+    gated units halve that axis, ``layer("maxout", k=2, axis=-1)`` divides it by k; every other
+    name is an ``ActivationLayer`` too.
     """
     key = get(name).name  # validates the name, resolves "swish"
     if key == "prelu":

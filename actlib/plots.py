@@ -31,6 +31,9 @@ COLORS = {
     # the hard and squared variants: hues far from the original each is drawn against
     "relu6": "#E8601C", "squared_relu": "#A5170E", "hard_sigmoid": "#BA8DB4",
     "hard_silu": "#437DBF", "hard_swish": "#437DBF",
+    # the gated units and maxout: apart from each other and from the plain ones they replace
+    "glu": "#AE76A3", "reglu": "#42150A", "geglu": "#6195CF", "swiglu": "#F4A736",
+    "maxout": "#EE8026",
 }
 
 

@@ -79,6 +79,23 @@ REFERENCE = {
 }
 
 
+# The gated units as functions of the pair (a, b): name -> (params, y, dy/da, dy/db)
+GATED = {
+    "glu": ({}, lambda a, b: a * sig(b), lambda a, b: sig(b), lambda a, b: a * sig(b) * sig(-b)),
+    "reglu": ({}, lambda a, b: a * max(b, 0), lambda a, b: max(b, 0),
+              lambda a, b: a if b > 0 else mp.mpf(0)),
+    "geglu": ({}, lambda a, b: a * b * Phi(b), lambda a, b: b * Phi(b),
+              lambda a, b: a * (Phi(b) + b * phi(b))),
+    "swiglu": ({}, lambda a, b: a * b * sig(b), lambda a, b: b * sig(b),
+               lambda a, b: a * sig(b) * (1 + b * (1 - sig(b)))),
+}
+
+
+def evaluate_pairs(fn, a, b):
+    """fn at each pair of floats (a, b), rounded to the nearest float64."""
+    return [float(fn(mp.mpf(float(u)), mp.mpf(float(v)))) for u, v in zip(a, b, strict=True)]
+
+
 def evaluate(fn, xs):
     """fn at each float in xs, rounded to the nearest float64."""
     return [float(fn(mp.mpf(float(x)))) for x in xs]

@@ -14,7 +14,10 @@ TOL_RAINBOW = {"#D1BBD7", "#AE76A3", "#882E72", "#1965B0", "#5289C7", "#7BAFDE",
                "#EE8026", "#E65518", "#A5170E", "#72190E", "#42150A", "#777777"}
 # each new activation against the ones a figure draws it with
 COMPANIONS = {"relu6": ("relu", "leaky_relu", "squared_relu"), "squared_relu": ("relu", "gelu"),
-              "hard_sigmoid": ("sigmoid", "tanh"), "hard_silu": ("silu", "gelu", "mish")}
+              "hard_sigmoid": ("sigmoid", "tanh"), "hard_silu": ("silu", "gelu", "mish"),
+              "maxout": ("relu", "leaky_relu", "linear")}
+# a lesson compares the gated units with each other and with the plain activations they replace
+PLAIN = ("linear", "sigmoid", "relu", "gelu", "silu")
 
 
 def test_every_name_and_alias_has_a_palette_colour():
@@ -40,3 +43,8 @@ def test_color_for_finds_the_longest_matching_name():
     assert plots.color_for("relu6 (int8)") == plots.COLORS["relu6"] != plots.COLORS["relu"]
     assert plots.color_for("hard_swish") == plots.COLORS["hard_silu"]
     assert plots.color_for("Hard-SiLU") == plots.COLORS["hard_silu"]
+
+
+def test_gated_colours_differ_from_each_other_and_the_plain_ones():
+    colours = [plots.COLORS[n] for n in (*act.GATED_NAMES, *PLAIN)]
+    assert len(set(colours)) == len(colours)

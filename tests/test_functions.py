@@ -45,8 +45,10 @@ def test_names_and_registry():
                          "selu", "softmax", "softplus", "gelu", "silu", "mish")
     assert act.ELEMENTWISE_NAMES == (*(n for n in act.NAMES if n != "softmax"), "relu6",
                                      "hard_sigmoid", "hard_silu", "squared_relu")
-    assert set(act.ALL_NAMES) == set(act.ELEMENTWISE_NAMES) | {"softmax"}
-    assert len(set(act.ALL_NAMES)) == len(act.ALL_NAMES) == 18
+    assert act.GATED_NAMES == ("glu", "reglu", "geglu", "swiglu")
+    assert act.VECTOR_NAMES == ("softmax", "glu", "reglu", "geglu", "swiglu", "maxout")
+    assert set(act.ALL_NAMES) == set(act.ELEMENTWISE_NAMES) | set(act.VECTOR_NAMES)
+    assert len(set(act.ALL_NAMES)) == len(act.ALL_NAMES) == 23
     assert act.ALL_NAMES[:len(act.NAMES)] == act.NAMES
     for name in act.ALL_NAMES:
         assert act.get(name) is getattr(act, name)
@@ -89,7 +91,9 @@ def test_docstring_gives_formula_and_derivative(name):
 # each new activation's docstring names its paper (arXiv id) and, where libraries differ, says so
 DOC_FACTS = {"relu6": ["1801.04381", "Relu6Grad"], "hard_sigmoid": ["0.2 x + 0.5", "1905.02244",
              "relu6(x + 3) / 6"], "hard_silu": ["1905.02244", "hard_swish", "PyTorch"],
-             "squared_relu": ["2109.08668"]}
+             "squared_relu": ["2109.08668"], "glu": ["1612.08083", "F.glu"],
+             "reglu": ["2002.05202"], "geglu": ["2002.05202"], "swiglu": ["2002.05202"],
+             "maxout": ["1302.4389", "consecutive", "tie"]}
 
 
 @pytest.mark.parametrize("name", DOC_FACTS)

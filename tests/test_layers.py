@@ -186,3 +186,87 @@ def test_keras_leaky_relu_and_gelu_agree_under_their_own_names():
         np.testing.assert_allclose(act.gelu(x, approximate=approximate),
                                    keras.activations.gelu(x, approximate=approximate),
                                    rtol=1e-5, atol=1e-6)  # Keras' tanh form cancels below -5
+
+
+# ------------------------------------------------------------------------- gated units, maxout
+
+XG = np.linspace(-6, 6, 48, dtype=np.float32).reshape(4, 12)  # no ties, no b exactly at 0
+VECTOR_PARAMS = {"glu": {}, "reglu": {}, "geglu": {}, "geglu_tanh": {"approximate": True},
+                 "swiglu": {}, "maxout": {"k": 3}}
+
+
+def vector_output_and_gradient(lay, x, out_shape):
+    xt = tf.constant(x)
+    w = np.random.default_rng(0).normal(size=out_shape).astype(np.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = lay(xt)
+        loss = tf.reduce_sum(y * w)
+    return y.numpy(), tape.gradient(loss, xt).numpy(), w
+
+
+@pytest.mark.parametrize("case", VECTOR_PARAMS)
+@pytest.mark.parametrize("axis", [-1, 1])
+def test_vector_layer_matches_numpy_forward_and_vjp(case, axis):
+    name, params = case.replace("_tanh", ""), {**VECTOR_PARAMS[case], "axis": axis}
+    fn = act.get(name)
+    x = np.stack([XG, XG[::-1]], axis=1) if axis == 1 else XG  # (4, 2, 12): axis 1 has length 2
+    if name == "maxout" and axis == 1:
+        params["k"] = 2
+    out = fn.output_shape(x.shape, **params)
+    lay = layers.layer(name, **params)
+    assert lay.compute_output_shape((None, *x.shape[1:])) == (None, *out[1:])
+    y, grad, w = vector_output_and_gradient(lay, x, out)
+    assert y.shape == out
+    slack_y, slack_grad = 2e-7, 1e-5 * np.abs(w).max()
+    if case == "geglu_tanh":  # Keras' tanh-form GELU cancels in its left tail in float32: the
+        # bounds of test_gelu_tanh_layer, times |a| (and |w|) here
+        eps = np.finfo(np.float32).eps
+        a, b = (np.abs(h.astype(np.float64)) for h in np.split(x, 2, axis=axis))
+        du = np.sqrt(2 / np.pi) * (1 + 3 * 0.044715 * b**2)
+        slack_y = a * b * eps + 2e-7
+        slack_grad = np.concatenate([np.abs(w) * b * eps, np.abs(w) * a * (b / 2 * du + 0.5)
+                                     * 4 * eps], axis=axis) + slack_grad
+    assert np.all(np.abs(y - fn(x, **params)) <= 2e-6 * np.abs(y) + slack_y)
+    want = fn.vjp(x, w, **params)
+    assert np.all(np.abs(grad - want) <= 2e-5 * np.abs(want) + slack_grad)
+
+
+def test_keras_glu_agrees_and_gates_the_second_half():
+    glu = keras_function(keras.activations, "glu")  # absent in Keras 3.5.0
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(glu(XG)), act.glu(XG), rtol=1e-6,
+                               atol=1e-7)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(glu(XG.T, axis=0)),
+                               act.glu(XG.T, axis=0), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(keras_function(keras.ops, "glu")(XG)),
+                               act.glu(XG), rtol=1e-6, atol=1e-7)
+
+
+def test_vector_layers_in_a_model_save_and_load(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(12),
+                              layers.layer("swiglu"), layers.layer("maxout", k=3),
+                              keras.layers.Dense(2)])
+    assert model.layers[1].output.shape == (None, 6) and model.layers[2].output.shape == (None, 2)
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
+    assert loaded.layers[2].params == {"k": 3}
+
+
+@pytest.mark.parametrize(("call", "err", "match"), [
+    (lambda: layers.layer("glu")(np.ones((2, 5), np.float32)), ValueError,
+     "glu: x's axis -1 has length 5"),
+    (lambda: layers.layer("maxout", k=2)(np.ones((2, 5), np.float32)), ValueError,
+     "maxout: x's axis -1 has length 5"),
+    (lambda: layers.layer("maxout", k=0), ValueError, "maxout: k must be >= 1"),
+    (lambda: layers.layer("maxout", k=2.5), TypeError, "maxout: k must be an int"),
+    (lambda: layers.layer("geglu", approximate="yes"), TypeError, "geglu: approximate must be"),
+    (lambda: layers.layer("swiglu", alpha=1.0), TypeError, "swiglu: got an unexpected keyword"),
+])
+def test_vector_layer_bad_parameters(call, err, match):
+    with pytest.raises(err, match=match):
+        call()

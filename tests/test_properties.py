@@ -74,3 +74,37 @@ def test_softmax_is_a_distribution_invariant_to_shifts(z, shift):
     assert np.all(p >= 0) and abs(p.sum() - 1) < 1e-12
     if np.all(np.abs(z) < 1e6):
         np.testing.assert_allclose(act.softmax(z + shift), p, atol=1e-9)
+
+
+pairs = arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6).map(lambda n: 2 * n)),
+               elements=st.floats(-1e3, 1e3, allow_nan=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=pairs)
+def test_gates_bound_the_value_half(x):
+    a, b = np.split(x, 2, axis=-1)
+    assert np.all(np.abs(act.glu(x)) <= np.abs(a))  # sigmoid's gate is between 0 and 1
+    assert np.all(np.sign(act.reglu(x)) * np.sign(a) >= 0)  # relu's gate never flips a
+    np.testing.assert_array_equal(act.swiglu(x), a * act.silu(b))
+    # the upstream gradient splits into the two halves: g phi(b) and g a phi'(b)
+    g = np.ones(a.shape)
+    da, db = np.split(act.swiglu.vjp(x, g), 2, axis=-1)
+    np.testing.assert_array_equal(da, act.silu(b))
+    np.testing.assert_array_equal(db, a * act.silu.derivative(b))
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=arrays(np.float64, st.integers(1, 5).map(lambda n: 3 * n),
+                elements=st.floats(-1e6, 1e6, allow_nan=False)),
+       g=st.floats(-10, 10, allow_nan=False), seed=st.integers(0, 2**32 - 1))
+def test_maxout_is_a_group_max_and_routes_all_of_g(x, g, seed):
+    y = act.maxout(x, k=3)
+    groups = x.reshape(-1, 3)
+    assert np.all(y >= groups.mean(axis=1) - 1e-9 * np.abs(groups).max(initial=0))
+    np.testing.assert_array_equal(y, groups.max(axis=1))
+    perm = np.random.default_rng(seed).permutation(3)  # order inside a group does not matter
+    np.testing.assert_array_equal(act.maxout(groups[:, perm].ravel(), k=3), y)
+    d = act.maxout.vjp(x, np.full(y.shape, g), k=3).reshape(-1, 3)
+    np.testing.assert_array_equal(d.sum(axis=1), g)  # all of g, to one entry per group
+    assert np.all(np.count_nonzero(d, axis=1) <= 1)
