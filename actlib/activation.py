@@ -21,17 +21,19 @@ class Activation:
     f and df are plain NumPy functions of (x, **params) where x is a float32 or float64 array;
     `check(fname, dtype, shape, **params)` validates the parameters and returns them cast to
     dtype. `float32_via_float64`: compute float16/float32 input in float64 (for functions whose
-    tails amplify float32 rounding, like erfc), then round the result back.
+    tails amplify float32 rounding, like erfc), then round the result back. `kinks`: the points
+    where f' jumps (relu's 0; relu6's 0 and 6), for code that integrates or samples f piecewise.
     """
 
     def __init__(self, f: Callable, df: Callable, check: Callable | None = None, *,
-                 float32_via_float64: bool = False):
+                 float32_via_float64: bool = False, kinks: tuple = ()):
         self.name = f.__name__.lstrip("_")
         self.__name__ = self.name
         self.__doc__ = f.__doc__
         self.__signature__ = inspect.signature(f)
         self._f, self._df, self._check = f, df, check
         self._float32_via_float64 = float32_via_float64
+        self.kinks = tuple(float(k) for k in kinks)
         self.defaults = {k: p.default for k, p in self.__signature__.parameters.items()
                          if p.default is not inspect.Parameter.empty}
 

@@ -598,12 +598,12 @@ class _Softmax(Activation):
 linear = Activation(_linear, _linear_derivative)
 sigmoid = Activation(_sigmoid, _sigmoid_derivative)
 tanh = Activation(_tanh, lambda x: _sech2(x))
-relu = Activation(_relu, _relu_derivative)
-leaky_relu = Activation(_leaky_relu, _leaky_relu_derivative, _check_alpha)
-prelu = _PReLU(_prelu, _prelu_derivative, _check_prelu)
-rrelu = Activation(_rrelu, _rrelu_derivative, _check_rrelu)
-elu = Activation(_elu, _elu_derivative, _check_alpha_nonneg)
-selu = Activation(_selu, _selu_derivative)
+relu = Activation(_relu, _relu_derivative, kinks=(0,))
+leaky_relu = Activation(_leaky_relu, _leaky_relu_derivative, _check_alpha, kinks=(0,))
+prelu = _PReLU(_prelu, _prelu_derivative, _check_prelu, kinks=(0,))
+rrelu = Activation(_rrelu, _rrelu_derivative, _check_rrelu, kinks=(0,))
+elu = Activation(_elu, _elu_derivative, _check_alpha_nonneg, kinks=(0,))  # unless alpha = 1
+selu = Activation(_selu, _selu_derivative, kinks=(0,))
 softmax = _Softmax(_softmax, _softmax_derivative, _check_softmax)
 softplus = Activation(_softplus, expit)
 # erfc(-x/sqrt 2) and e^{2u} multiply float32 rounding of their argument by up to x^2 in the left
@@ -612,9 +612,9 @@ gelu = Activation(_gelu, _gelu_derivative, _check_gelu, float32_via_float64=True
 silu = Activation(_silu, _silu_derivative)
 mish = Activation(_mish, _mish_derivative)
 swish = silu
-relu6 = Activation(_relu6, _relu6_derivative)
-hard_sigmoid = Activation(_hard_sigmoid, _hard_sigmoid_derivative)
-hard_silu = Activation(_hard_silu, _hard_silu_derivative)
+relu6 = Activation(_relu6, _relu6_derivative, kinks=(0, 6))
+hard_sigmoid = Activation(_hard_sigmoid, _hard_sigmoid_derivative, kinks=(-3, 3))
+hard_silu = Activation(_hard_silu, _hard_silu_derivative, kinks=(-3, 3))
 hard_swish = hard_silu
 squared_relu = Activation(_squared_relu, _squared_relu_derivative)
 

@@ -313,6 +313,18 @@ def test_kink_derivatives_follow_autodiff():
     assert act.squared_relu.derivative(0.0) == 0.0  # continuous: no convention needed
 
 
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_kinks_list_every_jump_of_the_derivative(name):
+    fn = act.get(name)
+    params = {"alpha": 0.5} if name in ("elu", "leaky_relu", "prelu") else {}
+    x = np.linspace(-10, 10, 200_001)  # step 1e-4, through every integer
+    jumps = x[:-1][np.abs(np.diff(fn.derivative(x, **params))) > 1e-2]
+    kinks = np.array(fn.kinks)
+    assert all(np.abs(kinks - j).min() <= 1e-4 for j in jumps), (name, jumps)
+    for k in fn.kinks:  # ...and each listed kink is one (elu's only when alpha != 1)
+        assert np.any(np.abs(jumps - k) <= 1e-4), (name, k)
+
+
 def test_hard_variants_known_values():
     np.testing.assert_array_equal(act.relu6([-1.0, 0.0, 3.0, 6.0, 7.0, 1e300]),
                                   [0, 0, 3, 6, 6, 6])
