@@ -436,6 +436,8 @@ def _mish_derivative(x):
     e1 /= n2
     e1 += t
     return e1
+
+
 # --------------------------------------------------------------------------- hard and squared
 
 def _relu6(x):
@@ -516,11 +518,12 @@ def _squared_relu(x):
 
     .. math:: f(x) = \operatorname{relu}(x)^2 = \max(x, 0)^2, \qquad f'(x) = 2 \max(x, 0)
 
-    Primer's search found it in a Transformer's feed-forward block, where it trained faster
-    than ReLU and GELU. Unlike ReLU its derivative is continuous (0 at x = 0 with no
-    convention needed), but unbounded: it grows with x, so it needs normalisation in deep
-    stacks. f(x) overflows to inf for x above sqrt(max float), 1.3e154 in float64, the
-    correctly rounded answer.
+    Found by Primer's architecture search, in the feed-forward block of a Transformer language
+    model. So et al. point out that it is ReGLU with its two projections tied: relu(z) z =
+    relu(z)^2 (``act.reglu`` with a = b). Unlike ReLU its derivative is continuous (0 at x = 0,
+    no convention needed), but it is unbounded and grows like x^2.
+    f(x) overflows to inf for x above sqrt(max float), 1.3e154 in float64: the correctly
+    rounded answer.
     """
     r = np.maximum(x, 0)
     with np.errstate(over="ignore"):  # beyond sqrt(max) the square is inf: the right answer

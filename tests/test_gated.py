@@ -103,6 +103,8 @@ def test_which_half_is_the_gate():
     np.testing.assert_array_equal(act.geglu(x), a * act.gelu(b))
     np.testing.assert_array_equal(act.geglu(x, approximate=True), a * act.gelu(b, approximate=True))
     np.testing.assert_array_equal(act.swiglu(x), a * act.silu(b))
+    # reglu with a = b is squared_relu (So et al. 2021)
+    np.testing.assert_array_equal(act.reglu(np.concatenate([b, b])), act.squared_relu(b))
 
 
 def test_axis_and_output_shape():
