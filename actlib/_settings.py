@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 
 from .activation import Activation
-from .functions import NAMES, get
+from .functions import ELEMENTWISE_NAMES, NAMES, get
 
 
 def activation_param(fname: str, name, pname: str = "name") -> Activation:
@@ -20,10 +20,16 @@ def activation_param(fname: str, name, pname: str = "name") -> Activation:
         raise TypeError(f"{fname}: {pname} must be an activation's name, one of "
                         f"{', '.join(NAMES)}; got {type(name).__name__}")
     try:
-        return get(name)
+        activation = get(name)
     except ValueError:
         raise ValueError(f"{fname}: {pname} {name!r} is not an activation; choose one of "
                          f"{', '.join(NAMES)}") from None
+    if activation.name not in ELEMENTWISE_NAMES and activation.name not in NAMES:
+        # glu, swiglu, maxout, ...: they change a layer's width and have no elementwise f'
+        raise ValueError(f"{fname}: {pname} {name!r} is not elementwise (it maps a vector to a "
+                         f"shorter one), so it cannot be a hidden layer's activation here; use "
+                         f"actlib.layers.layer({name!r}) after a wider Dense layer instead")
+    return activation
 
 
 def int_param(fname: str, pname: str, value, low: int | None = None) -> int:
