@@ -36,10 +36,10 @@ import numpy as np
 from . import deepnet, plots
 from .functions import NAMES, get
 
-__all__ = ["PANELS", "SLIDERS", "FigureBox", "activation_explorer", "explorer_figure", "gradient_flow",
-           "gradient_flow_figure", "propagation_figure", "render_png", "self_normalisation",
-           "self_normalisation_figure", "self_normalisation_warm_up", "shrink_factor",
-           "signal_propagation", "softmax_temperature", "temperature_figure"]
+__all__ = ["PANELS", "SLIDERS", "FigureBox", "activation_explorer", "explorer_figure",
+           "gradient_flow", "gradient_flow_figure", "propagation_figure", "render_png",
+           "self_normalisation", "self_normalisation_figure", "self_normalisation_warm_up",
+           "shrink_factor", "signal_propagation", "softmax_temperature", "temperature_figure"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
