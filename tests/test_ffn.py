@@ -17,7 +17,6 @@ def test_counts_match_keras():
 
 
 def test_gated_block_is_value_times_phi_of_gate():
-    from actlib import layers  # noqa: F401  (keras)
     import actlib as act
 
     model = ffn.block("gated", 4, 6, "silu")

@@ -34,7 +34,7 @@ def test_clipping():
     assert quantise.symmetric(-100.0, 6) == pytest.approx(-6)
 
 
-@pytest.mark.parametrize("call, words", [
+@pytest.mark.parametrize(("call", "words"), [
     (lambda: quantise.step(1, 1), "step: need finite lo < hi"),
     (lambda: quantise.affine([1.0], 1, 6), "affine: the range"),
     (lambda: quantise.affine([1.0], 0, 6, bits=1), "affine: bits"),

@@ -34,7 +34,8 @@ def test_init_matches_keras_conventions():
     init = recurrent.keras_init("lstm", 8, 16, seed=0, forget_bias=2.5)
     assert init["U"].shape == (8, 64) and init["W"].shape == (16, 64)
     assert np.allclose(init["W"] @ init["W"].T, np.eye(16))  # orthogonal rows
-    assert np.all(init["b"][16:32] == 2.5) and np.all(init["b"][:16] == 0) and np.all(init["b"][32:] == 0)
+    assert np.all(init["b"][16:32] == 2.5)
+    assert np.all(init["b"][:16] == 0) and np.all(init["b"][32:] == 0)
     rnn = recurrent.keras_init("tanh_rnn", 8, 16, seed=0)
     assert np.allclose(rnn["W"] @ rnn["W"].T, np.eye(16))
     assert np.abs(rnn["U"]).max() <= np.sqrt(6 / 24)
@@ -61,7 +62,8 @@ def test_lstm_forward_matches_keras_cell():
 def test_open_forget_gate_keeps_the_gradient():
     X = np.random.default_rng(0).normal(size=(16, 60, 8))
     rnn = recurrent.input_sensitivity("tanh_rnn", recurrent.keras_init("tanh_rnn", 8, 32), X)
-    lstm = recurrent.input_sensitivity("lstm", recurrent.keras_init("lstm", 8, 32, forget_bias=5), X)
+    open_gate = recurrent.keras_init("lstm", 8, 32, forget_bias=5)
+    lstm = recurrent.input_sensitivity("lstm", open_gate, X)
     assert rnn[0] / rnn[-1] < 1e-4 and lstm[0] / lstm[-1] > 0.1
 
 
