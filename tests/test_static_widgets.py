@@ -36,6 +36,7 @@ WIDGETS = {
     "signal_propagation": lambda: widgets.signal_propagation("relu", "he_normal"),
     "self_normalisation": lambda: widgets.self_normalisation(),
     "softmax_temperature": lambda: widgets.softmax_temperature([3.0, 0.7, 0.5]),
+    "gate_explorer": lambda: widgets.gate_explorer("gelu", a=-1.5),
 }
 
 
