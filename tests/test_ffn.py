@@ -57,3 +57,32 @@ def test_compare_blocks_small():
 def test_interactions_is_products():
     X, Y = ffn.interactions(1000, d=5, noise=0.0, seed=3)
     assert np.allclose(Y, X * np.roll(X, -1, axis=1), atol=1e-6)
+
+
+def test_joint_training_equals_training_each_block_alone():
+    """The module's promise: in compare_blocks' one model, each block (any learning rate) ends
+    where Keras' fit would take it alone, from the same initial weights on the same batches
+    (up to float32 and Adam's epsilon)."""
+    from actlib.layers import keras
+
+    X, Y = ffn.interactions(500, d=4, seed=1)
+    data = (X[:300], Y[:300], X[300:400], Y[300:400], X[400:], Y[400:])
+    C = {"relu": ("plain", 6, "relu"), "swiglu": ("gated", 4, "silu")}
+    lrs = (0.01, 0.03)
+    joint = ffn.compare_blocks(C, data, learning_rates=lrs, seeds=2, epochs=3, batch_size=50,
+                               seed=7)
+    for c, (name, (kind, hidden, activation)) in enumerate(C.items()):
+        rng = np.random.default_rng([7, c])  # compare_blocks' initial weights
+        shapes = [(4, hidden)] * (1 if kind == "plain" else 2) + [(hidden, 4)]
+        initial = dict(zip(["up", "down"] if kind == "plain" else ["value", "gate", "down"],
+                           (ffn._glorot(rng, 2, *s) for s in shapes), strict=True))
+        for i, lr in enumerate(lrs):
+            for j in range(2):
+                keras.utils.set_random_seed(7)
+                alone = ffn.block(kind, 4, hidden, activation)
+                alone.set_weights([initial[w.path.split("/")[0].removeprefix("ffn_")][j]
+                                   for w in alone.weights])
+                alone.compile(optimizer=keras.optimizers.Adam(lr), loss="mse")
+                alone.fit(data[0], data[1], epochs=3, batch_size=50, verbose=0)
+                mse = float(np.mean((keras.ops.convert_to_numpy(alone(data[4])) - data[5]) ** 2))
+                assert abs(mse / joint.test[name][i, j] - 1) < 1e-3, (name, lr, j)
