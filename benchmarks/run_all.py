@@ -95,6 +95,12 @@ WIDGETS = {
             {"logits": (3, 0.7, 0.5, -1, 2, 0, 1.5, -0.5, 0.2, 1), "temperature": 0.05},
             [{"logits": (3, 0.7, 0.5, -1, 2, 0, 1.5, -0.5, 0.2, 1), "temperature": 0.053}]),
     }),
+    "gate explorer": ("gate_figure", {
+        "defaults (silu, a = 1)": ({"gate": "silu", "a": 1.0}, [{"gate": "silu", "a": 1.25}]),
+        "largest (gelu, the slowest gate, a = -3)": (
+            {"gate": "gelu", "a": -3.0}, [{"gate": "gelu", "a": -2.75},
+                                                           {"gate": "sigmoid", "a": -3.0}]),
+    }),
 }
 
 

@@ -65,6 +65,8 @@ MOVES = {
     "04_relu_variants": [Move("slider", "depth", "10")],
     "05_softmax": [Move("slider", "temperature", "0.2"), Move("text", "logits", "1, 2, 3")],
     "06_modern_activations": [Move("dropdown", "compare with", "relu")],
+    "08_gates_and_hardware": [Move("dropdown", "gate", "relu (ReGLU)"),
+                              Move("slider", "value a", "-2")],
 }
 
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '

@@ -297,3 +297,44 @@ def test_one_colour_per_activation():
 def test_layer_and_epoch_axes_have_integer_ticks():
     ax = plots.plot_layer_values({"relu": [1.0, 0.5, 0.25]})
     assert all(float(t).is_integer() for t in ax.get_xticks())
+
+
+# --------------------------------------------------------------------------- gate explorer
+
+def test_gate_figure_draws_the_unit_and_its_partials():
+    for gate in widgets.GATES:
+        for a in (1.0, -widgets.GATE_A_MAX, 0.5):
+            fig = widgets.gate_figure(gate, a)
+            ax_y, ax_d = fig.axes
+            b, y = ax_y.lines[0].get_data()
+            assert np.allclose(y, a * act.get(gate)(b))
+            assert np.allclose(ax_d.lines[0].get_ydata(), act.get(gate)(b))  # dy/da
+            assert np.allclose(ax_d.lines[1].get_ydata(), a * act.get(gate).derivative(b))  # dy/db
+            assert widgets.GATES[gate] in ax_y.get_title()
+            plt.close(fig)
+    with pytest.raises(ValueError, match="gate_figure: gate"):
+        widgets.gate_figure("tanh")
+
+
+def test_gate_figure_redraw_reuses_the_figure_and_matches_a_new_one():
+    fig = widgets.gate_figure("silu", 1.0)
+    again = widgets.gate_figure("gelu", -2.0, fig=fig)
+    assert again is fig and len(fig.axes) == 2
+    assert len(fig.axes[0].lines) == 3  # y, phi, the zero line
+    new = widgets.gate_figure("gelu", -2.0)
+    assert np.array_equal(pixels(again), pixels(new))
+    plt.close(fig)
+    plt.close(new)
+
+
+def test_gate_explorer_moves_and_alt_text():
+    box = widgets.gate_explorer()
+    choice, value = box.children[0].children
+    before = box._redraw.fig.axes[0].lines[0].get_ydata().copy()
+    choice.value = "relu"
+    value.value = -2.0
+    after = box._redraw.fig.axes[0].lines[0].get_ydata()
+    assert not np.allclose(before, after) and after.max() == 0  # -2 relu(b) <= 0
+    data, metadata = box.picture()
+    assert "ReGLU" in data["text/plain"] and "a = -2" in data["text/plain"]
+    assert metadata["image/png"]["alt"] == data["text/plain"]

@@ -15,6 +15,7 @@ from ._core import (  # noqa: F401  (re-exported)
     report,
 )
 from .choosing import *  # noqa: F403
+from .gates import *  # noqa: F403
 from .initialisation import *  # noqa: F403
 from .modern import *  # noqa: F403
 from .relu import *  # noqa: F403
