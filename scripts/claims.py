@@ -45,7 +45,8 @@ from run_notebooks import NOTEBOOKS, ROOT  # noqa: E402
 REPORT = ROOT / "test-output" / "claims.md"
 THIN = 0.05  # a relative margin below this is flagged
 TINY = 1e-300
-ORDER = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=="}
+ORDER = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=="}  # with a margin
+OTHER = {ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,12 +119,11 @@ class _Probe(ast.NodeTransformer):
         if isinstance(test, ast.Compare):
             out, left = [], test.left
             for op, right in zip(test.ops, test.comparators, strict=True):
-                text = (f"{self._text(left)} "
-                        f"{ast.unparse(ast.Compare(ast.Name('a'), [op], [ast.Name('b')]))[2:-2]}"
-                        f" {self._text(right)}")
                 symbol, reason = ORDER.get(type(op), ""), _refusal(left) or _refusal(right)
+                text = (f"{self._text(left)} {symbol or OTHER[type(op)]} "
+                        f"{self._text(right)}")
                 if not symbol:
-                    self._add(text, "", f"no margin for {type(op).__name__}")
+                    self._add(text, "", f"no margin for `{OTHER[type(op)]}`")
                 elif reason:
                     self._add(text, "", reason)
                 else:
@@ -168,10 +168,16 @@ class _Probe(ast.NodeTransformer):
     def visit_Assert(self, node):
         return self._parts(node.test) or ast.Pass()
 
+    def _body(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out = []
+        for stmt in stmts:
+            new = self.visit(stmt)
+            out.extend(new if isinstance(new, list) else [new])
+        return out
+
     def visit_For(self, node):
         self.loop += 1
-        node.body = [self.visit(n) for n in node.body]
-        node.orelse = [self.visit(n) for n in node.orelse]
+        node.body, node.orelse = self._body(node.body), self._body(node.orelse)
         self.loop -= 1
         if isinstance(node, ast.For):
             node.iter = _guard(node.iter)
@@ -183,8 +189,7 @@ class _Probe(ast.NodeTransformer):
 
     def visit_If(self, node):
         node.test = _guard(node.test)
-        node.body = [self.visit(n) for n in node.body]
-        node.orelse = [self.visit(n) for n in node.orelse]
+        node.body, node.orelse = self._body(node.body), self._body(node.orelse)
         return node
 
 
