@@ -44,6 +44,7 @@ from run_notebooks import NOTEBOOKS, ROOT  # noqa: E402
 
 REPORT = ROOT / "test-output" / "claims.md"
 THIN = 0.05  # a relative margin below this is flagged
+SPREAD = 3.0  # so is a mean margin within this many standard deviations (over the seeds) of 0
 TINY = 1e-300
 ORDER = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=="}  # with a margin
 OTHER = {ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
@@ -502,24 +503,44 @@ class Row:
     unmeasured: list[int] = field(default_factory=list)
     worst: tuple | None = None  # (seed, left, right, margin, relative)
     best_relative: float = math.nan
+    margins: list[float] = field(default_factory=list)  # one a seed
     note: str = ""
+
+    @property
+    def sds(self) -> float:
+        """The mean margin over the seeds in standard deviations of the margin: how far the
+        threshold is from the typical seed, in units of the seed-to-seed spread (inf when the
+        value does not depend on the seed; nan with fewer than two seeds)."""
+        finite = [m for m in self.margins if math.isfinite(m)]
+        if len(finite) < 2 or len(finite) < len(self.margins):
+            return math.nan
+        mean = sum(finite) / len(finite)
+        sd = math.sqrt(sum((m - mean) ** 2 for m in finite) / (len(finite) - 1))
+        if sd <= 1e-12 * max(abs(mean), TINY):
+            return math.inf if mean > 0 else -math.inf if mean < 0 else math.nan
+        return mean / sd
 
     @property
     def flag(self) -> str:
         if self.failed:
             return "FAILS"
-        if self.worst and self.comparison.op != "==" and not self.worst[4] >= THIN:
-            return "thin"
-        return ""
+        if not self.worst or self.comparison.op == "==":
+            return ""
+        flags = []
+        if not self.worst[4] >= THIN:
+            flags.append(f"thin (< {THIN:.0%})")
+        if self.sds < SPREAD:
+            flags.append(f"within {SPREAD:g} sd")
+        return ", ".join(flags)
 
     def sort_key(self):
         op = self.comparison.op
         if not op or not self.worst:
-            return (3, 0.0)
+            return (4, 0.0)
         if op == "==" and not self.failed:
-            return (2, 0.0)
+            return (3, 0.0)
         rel = self.worst[4]
-        return (0 if self.failed else 1, rel if rel == rel else -math.inf)
+        return (0 if self.failed else 1 if self.flag else 2, rel if rel == rel else -math.inf)
 
 
 def rows(cells: list[Cell]) -> list[Row]:
@@ -558,6 +579,7 @@ def rows(cells: list[Cell]) -> list[Row]:
                     row.failed.append(seed)
                 rel_key = rel if rel == rel else -math.inf
                 relatives.append(rel_key)
+                row.margins.append(m)
                 if row.worst is None or rel_key < (row.worst[4] if row.worst[4] == row.worst[4]
                                                    else -math.inf):
                     row.worst = (seed, left, right, m, rel)
@@ -571,10 +593,16 @@ def _num(x: float) -> str:
     return f"{x:.4g}" if x == x else "nan"
 
 
+def _sds(x: float) -> str:
+    if x != x:
+        return ""
+    return "same every seed" if math.isinf(x) else f"{x:.1f}"
+
+
 def margins_table(rows_: list[Row], seeds: list[int]) -> str:
     lines = ["| notebook | cell | comparison | held | worst seed | left, right there | margin"
-             " | relative (worst … best) | flag |",
-             "|---|---:|---|---:|---:|---|---:|---|---|"]
+             " | relative (worst … best) | mean margin / sd | flag |",
+             "|---|---:|---|---:|---:|---|---:|---|---:|---|"]
     for r in rows_:
         comp = r.comparison
         text = comp.text.replace("|", "\\|")
@@ -582,26 +610,26 @@ def margins_table(rows_: list[Row], seeds: list[int]) -> str:
         loop = " (in a loop: its worst pass)" if comp.in_loop else ""
         if not comp.op:
             lines.append(f"| {r.notebook[:2]} | {r.cell} | `{text}`{loop} | | | held (no margin):"
-                         f" {r.note} | | | |")
+                         f" {r.note} | | | | |")
             continue
         n = r.held + len(r.failed)
         held = f"{r.held}/{n}" + (f" ({len(r.unmeasured)} not measured)" if r.unmeasured
                                   else "")
         if r.worst is None:
             lines.append(f"| {r.notebook[:2]} | {r.cell} | `{text}`{loop} | {held} | | "
-                         f"{r.note.replace('|', '/')} | | | |")
+                         f"{r.note.replace('|', '/')} | | | | |")
             continue
         seed, left, right, m, rel = r.worst
         if comp.op == "==":
             shown = "exact" if not r.failed else f"{_num(m)}"
             values = "not numbers" if left != left else f"{_num(left)}, {_num(right)}"
             lines.append(f"| {r.notebook[:2]} | {r.cell} | `{text}`{loop} | {held} | {seed} | "
-                         f"{values} | {shown} | | {r.flag} |")
+                         f"{values} | {shown} | | | {r.flag} |")
             continue
         failed = f"; fails under {', '.join(map(str, r.failed))}" if r.failed else ""
         lines.append(f"| {r.notebook[:2]} | {r.cell} | `{text}`{loop} | {held} | {seed} | "
                      f"{_num(left)}, {_num(right)} | {_num(m)} | {rel:.1%} … "
-                     f"{r.best_relative:.1%} | {r.flag}{failed} |")
+                     f"{r.best_relative:.1%} | {_sds(r.sds)} | {r.flag}{failed} |")
     return "\n".join(lines)
 
 
@@ -609,8 +637,11 @@ LEGEND = ("Each comparison an assert makes (a chain `lo < x < hi` gives two, `p 
           "part), measured in the kernel right after its check cell ran, under every seed. "
           "*margin*: how far the worst seed's value stayed from the threshold (`b - a` for "
           "`a < b`); *relative*: margin / max(|a|, |b|), at the worst seed and at the best (equal"
-          " when the value does not depend on the seed). Flags: FAILS (some seed broke it), "
-          f"thin (worst relative margin < {THIN:.0%}). `==` holds exactly or not at all.")
+          " when the value does not depend on the seed); *mean margin / sd*: the margin's mean "
+          "over the seeds in standard deviations over the seeds (a fresh seed fails with about "
+          "the normal tail probability beyond it: 3 sd, 0.13 %). Flags: FAILS (some seed broke "
+          f"it), thin (worst relative margin < {THIN:.0%}), within {SPREAD:g} sd. `==` holds "
+          "exactly or not at all.")
 
 
 def main(argv=None) -> int:
@@ -639,6 +670,11 @@ def main(argv=None) -> int:
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(f"# make claims\n\n{summary}\n\n{report}\n\n{margins}\n",
                            encoding="utf-8")
+    raw = [{"notebook": c.notebook, "cell": c.index, "claim": c.claim, "held": c.held,
+            "failed": c.failed, "comparisons": [vars(k) for k in c.comparisons],
+            "measured": c.measured} for c in cells]
+    if args.report.suffix == ".md":  # what each seed measured, for a closer look
+        args.report.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
     print(report)
     print(f"\n{margins}")
     print(f"\n{summary} (tables in {args.report})")

@@ -4,6 +4,7 @@ run of a tiny notebook under two seeds (the report's margins, a failing seed, th
 from __future__ import annotations
 
 import ast
+import json
 import math
 import sys
 from pathlib import Path
@@ -73,6 +74,17 @@ def test_margin_arithmetic(op, left, right, expected):
     assert rel == pytest.approx(expected[1], rel=1e-12)
 
 
+def test_sds_measures_the_threshold_in_seed_to_seed_spreads():
+    row = claims.Row("00", 1, claims.Comparison(0, "a < b", "<"), margins=[1.0, 2.0, 3.0])
+    assert row.sds == pytest.approx(2.0)  # mean 2, sd 1
+    row.margins = [0.5, 0.5, 0.5]
+    assert row.sds == math.inf  # the same under every seed
+    row.margins = [0.5]
+    assert math.isnan(row.sds)
+    row.worst, row.margins = (0, 0.99, 1.0, 0.01, 0.01), [0.01, 0.5]
+    assert row.flag == "thin (< 5%), within 3 sd"
+
+
 def test_margins_of_zero_and_nan():
     assert claims.margin("<", 0.0, 0.0) == (0.0, 0.0)
     assert all(math.isnan(x) for x in claims.margin("<", math.nan, 1.0))
@@ -131,11 +143,12 @@ def test_end_to_end_two_seeds(tmp_path):
     row = lines["`value < 0.55`"].split("|")
     assert row[4].strip() == "1/2" and row[5].strip() == "1"
     assert row[6].strip() == "0.6, 0.55" and row[7].strip() == "-0.05"
-    assert row[8].strip().startswith("-8.3%") and "FAILS" in row[9]
+    assert row[8].strip().startswith("-8.3%") and "FAILS" in row[10]
     # 0.4 < value: worst at seed 0 (0.1 of room, 20 %)
     row = lines["`0.4 < value`"].split("|")
     assert row[4].strip() == "2/2" and row[5].strip() == "0" and row[7].strip() == "0.1"
-    assert row[8].strip() == "20.0% … 33.3%" and row[9].strip() == ""
+    assert row[8].strip() == "20.0% … 33.3%"
+    assert row[9].strip() == "2.1" and row[10].strip() == "within 3 sd"  # 0.15 / 0.0707
     # the worst element of all(...): values["a"] = 2.0 under seed 1 against 3.5
     row = lines["`all(v < 3.5 for v in values.values())`"].split("|")
     assert row[5].strip() == "1" and row[6].strip() == "2, 3.5" and row[7].strip() == "1.5"
@@ -150,3 +163,5 @@ def test_end_to_end_two_seeds(tmp_path):
     order = [line for line in text.split("## Margins")[1].splitlines()
              if line.startswith("| 99 |")]
     assert "`value < 0.55`" in order[0]
+    raw = json.loads(report.with_suffix(".json").read_text())  # what each seed measured
+    assert raw[0]["measured"]["1"]["0"]["left"] == 2.0  # seed 1, values["a"] in all(...)
