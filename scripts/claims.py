@@ -455,7 +455,12 @@ def check(path: Path, seeds: list[int], timeout: int) -> list[Cell]:
     cells: dict[int, Cell] = {}
     for seed in seeds:
         os.environ["ACTLIB_SEED"] = str(seed)  # the kernel inherits it
-        nb, seconds, measured = execute(path, timeout)
+        try:
+            nb, seconds, measured = execute(path, timeout)
+        except TimeoutError as exc:  # now and then a fresh kernel never answers (run_notebooks)
+            print(f"  {path.name} seed {seed}: {exc}; running it again in a new kernel",
+                  file=sys.stderr, flush=True)
+            nb, seconds, measured = execute(path, timeout)
         print(f"  {path.name} seed {seed}: {seconds:.0f} s", file=sys.stderr, flush=True)
         for i, c in enumerate(nb.cells):
             if c.cell_type != "code":
@@ -613,8 +618,8 @@ def margins_table(rows_: list[Row], seeds: list[int]) -> str:
                          f" {r.note} | | | | |")
             continue
         n = r.held + len(r.failed)
-        held = f"{r.held}/{n}" + (f" ({len(r.unmeasured)} not measured)" if r.unmeasured
-                                  else "")
+        held = (f"{r.held}/{n}" if n else "") + (f" ({len(r.unmeasured)} not measured)"
+                                                 if r.unmeasured else "")
         if r.worst is None:
             lines.append(f"| {r.notebook[:2]} | {r.cell} | `{text}`{loop} | {held} | | "
                          f"{r.note.replace('|', '/')} | | | | |")
@@ -651,7 +656,9 @@ def main(argv=None) -> int:
                                                                       or "0-4"),
                         help="e.g. 0-19 or 1,3 (default: the SEEDS environment variable, "
                              "else 0-4)")
-    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
+    parser.add_argument("--timeout", type=int, default=300,
+                        help="seconds per cell (the slowest takes about 40; after a timeout the"
+                             " notebook runs once more in a new kernel)")
     parser.add_argument("--report", type=Path, default=REPORT, help="where the tables go")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.paths] or NOTEBOOKS
