@@ -278,15 +278,17 @@ def __claims_measure(key, op, pairs, elementwise):
             try:
                 l = np.asarray(left, dtype=float)
                 r = np.asarray(right, dtype=float)
+                numbers = l.size == 1 and r.size == 1 or elementwise
             except (TypeError, ValueError):
-                if op != "==":
-                    raise
-                equal = bool(left == right)  # not numbers: equal or not, nothing in between
+                numbers = False
+            if not numbers and op == "==":  # shapes, dicts, strings: equal or not
+                equal = left == right
+                equal = bool(np.all(equal)) if isinstance(equal, np.ndarray) else bool(equal)
                 if not equal or key not in __claims_out:
                     __claims_out[key] = {"equal": equal}
                 continue
-            if (l.size != 1 or r.size != 1) and not elementwise:
-                raise RuntimeError("an operand is an array")
+            if not numbers:
+                raise RuntimeError("an operand is an array or not a number")
             l, r = np.broadcast_arrays(l, r)
             if l.size == 0:
                 continue

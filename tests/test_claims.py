@@ -117,7 +117,8 @@ CELLS = [
     # the probe changed nothing: the random stream, the counter of train() calls, no new names
     "np.random.seed(0)\nassert np.random.rand() == before\nassert len(calls) == 1\n"
     "assert not [n for n in globals() if n.startswith('__claims')]\n"
-    "assert 'k' in globals() and k == 'b'",
+    "assert 'k' in globals() and k == 'b'\n"
+    "assert np.zeros((2, 3)).shape == (2, 3)",
 ]
 
 
@@ -157,6 +158,7 @@ def test_end_to_end_two_seeds(tmp_path):
     assert row[5].strip() == "0" and row[6].strip() == "1, 0.5" and row[8].strip().startswith(
         "50.0%")
     assert "exact" in lines["`len(values) == 2`"]
+    assert "not numbers | exact" in lines["`np.zeros((2, 3)).shape == (2, 3)`"]
     # a call that might change state is not made again: no margin, and the cell says why
     assert "train() might change the kernel's state" in lines["`train() < 1`"]
     # sorted: the failing comparison first
