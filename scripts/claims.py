@@ -550,48 +550,50 @@ class Row:
         return (0 if self.failed else 1 if self.flag else 2, rel if rel == rel else -math.inf)
 
 
+def _low(x: float) -> float:
+    """nan ranks as the worst margin of all (a nan comparison fails)."""
+    return -math.inf if x != x else x
+
+
+def _add_seed(row: Row, seed: int, value, probe_error: str | None) -> None:
+    """Count one seed's measurement (or its absence) in ``row``."""
+    if isinstance(value, dict) and "equal" in value:  # == between non-numbers
+        if value["equal"]:
+            row.held += 1
+        else:
+            row.failed.append(seed)
+        if row.worst is None or not value["equal"]:
+            gap = 0.0 if value["equal"] else -math.inf
+            row.worst = (seed, math.nan, math.nan, gap, gap)
+        return
+    if not isinstance(value, dict) or "left" not in value:
+        row.unmeasured.append(seed)
+        note = (value or {}).get("error") or probe_error or "not evaluated"
+        if note not in row.note:
+            row.note = f"{row.note}; {note}" if row.note else note
+        return
+    left, right = value["left"], value["right"]
+    m, rel = margin(row.comparison.op, left, right)
+    if holds(row.comparison.op, left, right):
+        row.held += 1
+    else:
+        row.failed.append(seed)
+    row.margins.append(m)
+    row.best_relative = max(_low(rel), _low(row.best_relative)) if row.margins[1:] else rel
+    if row.worst is None or _low(rel) < _low(row.worst[4]):
+        row.worst = (seed, left, right, m, rel)
+
+
 def rows(cells: list[Cell]) -> list[Row]:
+    """Each comparison of each cell over the seeds, failures and thin margins first."""
     out = []
     for cell in cells:
         for comp in cell.comparisons:
-            row = Row(cell.notebook, cell.index, comp)
-            relatives = []
-            for seed in sorted(set(cell.held) | set(cell.failed)):
-                got = cell.measured.get(seed, {})
-                value = got.get(comp.key) if isinstance(got, dict) else None
-                if not comp.op:
-                    row.note = comp.reason
-                    continue
-                if isinstance(value, dict) and "equal" in value:  # == on non-numbers
-                    if value["equal"]:
-                        row.held += 1
-                    else:
-                        row.failed.append(seed)
-                    if row.worst is None or not value["equal"]:
-                        row.worst = (seed, math.nan, math.nan, 0.0 if value["equal"] else
-                                     -math.inf, 0.0 if value["equal"] else -math.inf)
-                    continue
-                if not isinstance(value, dict) or "left" not in value:
-                    row.unmeasured.append(seed)
-                    note = ((value or {}).get("error") if isinstance(value, dict)
-                            else None) or got.get("error") or "not evaluated"
-                    if note not in row.note:
-                        row.note = f"{row.note}; {note}" if row.note else note
-                    continue
-                left, right = value["left"], value["right"]
-                m, rel = margin(comp.op, left, right)
-                if holds(comp.op, left, right):
-                    row.held += 1
-                else:
-                    row.failed.append(seed)
-                rel_key = rel if rel == rel else -math.inf
-                relatives.append(rel_key)
-                row.margins.append(m)
-                if row.worst is None or rel_key < (row.worst[4] if row.worst[4] == row.worst[4]
-                                                   else -math.inf):
-                    row.worst = (seed, left, right, m, rel)
-            if relatives:
-                row.best_relative = max(relatives)
+            row = Row(cell.notebook, cell.index, comp, note=comp.reason)
+            if comp.op:
+                for seed in sorted(set(cell.held) | set(cell.failed)):
+                    got = cell.measured.get(seed) or {}
+                    _add_seed(row, seed, got.get(comp.key), got.get("error"))
             out.append(row)
     return sorted(out, key=Row.sort_key)
 
@@ -628,7 +630,7 @@ def margins_table(rows_: list[Row], seeds: list[int]) -> str:
             continue
         seed, left, right, m, rel = r.worst
         if comp.op == "==":
-            shown = "exact" if not r.failed else f"{_num(m)}"
+            shown = "exact" if not r.failed else "differ" if left != left else _num(m)
             values = "not numbers" if left != left else f"{_num(left)}, {_num(right)}"
             lines.append(f"| {r.notebook[:2]} | {r.cell} | `{text}`{loop} | {held} | {seed} | "
                          f"{values} | {shown} | | | {r.flag} |")
