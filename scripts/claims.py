@@ -453,9 +453,11 @@ def execute(path: Path, timeout: int) -> tuple:
     return nb, seconds, measured
 
 
-def check(path: Path, seeds: list[int], timeout: int) -> list[Cell]:
+def check(path: Path, seeds: list[int], timeout: int, after_seed=None) -> list[Cell]:
+    """The notebook's asserting (or raising) cells over ``seeds``; ``after_seed(cells, seeds
+    done)`` is called after each seed (a long calibration reports as it goes)."""
     cells: dict[int, Cell] = {}
-    for seed in seeds:
+    for done, seed in enumerate(seeds, 1):
         os.environ["ACTLIB_SEED"] = str(seed)  # the kernel inherits it
         try:
             nb, seconds, measured = execute(path, timeout)
@@ -479,8 +481,10 @@ def check(path: Path, seeds: list[int], timeout: int) -> list[Cell]:
                 cell.failed[seed] = error
             if i in measured:
                 cell.measured[seed] = measured[i]
-    for cell in cells.values():  # a cell that never asserts but raised once: count its clean runs
-        cell.held = [s for s in seeds if s not in cell.failed]
+        for cell in cells.values():  # a cell that never asserts but raised: its clean runs
+            cell.held = [s for s in seeds[:done] if s not in cell.failed]
+        if after_seed:
+            after_seed(sorted(cells.values(), key=lambda c: c.index), seeds[:done])
     return sorted(cells.values(), key=lambda c: c.index)
 
 
@@ -666,30 +670,49 @@ def main(argv=None) -> int:
     parser.add_argument("--report", type=Path, default=REPORT, help="where the tables go")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.paths] or NOTEBOOKS
-    cells = [c for path in paths for c in check(path, args.seeds, args.timeout)]
-    report = table(cells, args.seeds)
+    cells: list[Cell] = []
+    for i, path in enumerate(paths):
+        cells += check(path, args.seeds, args.timeout, after_seed=_progress(
+            args.report, list(cells), f"{i} of {len(paths)} notebooks done; {path.name}",
+            len(paths), args.seeds))
+    summary, report, margins = write(args.report, cells, len(paths), args.seeds)
+    print(report)
+    print(f"\n{margins}")
+    print(f"\n{summary} (tables in {args.report})")
+    return 1 if any(c.failed for c in cells) else 0
+
+
+def _progress(report: Path, before: list[Cell], doing: str, notebooks: int, seeds: list[int]):
+    """A report after each seed, so a long calibration shows what it has so far."""
+    def after_seed(so_far: list[Cell], seeds_done: list[int]) -> None:
+        write(report, before + so_far, notebooks, seeds,
+              f"(in progress: {doing} under seeds {','.join(map(str, seeds_done))})")
+    return after_seed
+
+
+def write(path: Path, cells: list[Cell], notebooks: int, seeds: list[int], progress: str = ""):
+    """Write the report (and, beside a .md report, the raw measurements as .json); returns
+    (summary, cells' table, margins section)."""
+    report = table(cells, seeds)
     measured = rows(cells)
     asserting = [c for c in cells if c.claim]
     bad = [c for c in cells if c.failed]
     held = sum(not c.failed for c in asserting)
-    thin = [r for r in measured if r.flag]
-    summary = (f"{len(asserting)} asserting cells in {len(paths)} notebooks, seeds "
-               f"{','.join(map(str, args.seeds))}: {held} held under every seed; "
-               f"{len(bad)} cells failed under some seed; {len(thin)} of {len(measured)} "
-               f"comparisons failed or had a relative margin below {THIN:.0%}")
-    margins = f"## Margins at the worst seed\n\n{LEGEND}\n\n{margins_table(measured, args.seeds)}"
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(f"# make claims\n\n{summary}\n\n{report}\n\n{margins}\n",
-                           encoding="utf-8")
+    flagged = [r for r in measured if r.flag]
+    summary = (f"{len(asserting)} asserting cells in {notebooks} notebooks, seeds "
+               f"{','.join(map(str, seeds))}: {held} held under every seed; "
+               f"{len(bad)} cells failed under some seed; {len(flagged)} of {len(measured)} "
+               f"comparisons flagged (failed, thin or within {SPREAD:g} sd)"
+               + (f" {progress}" if progress else ""))
+    margins = f"## Margins at the worst seed\n\n{LEGEND}\n\n{margins_table(measured, seeds)}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# make claims\n\n{summary}\n\n{report}\n\n{margins}\n", encoding="utf-8")
     raw = [{"notebook": c.notebook, "cell": c.index, "claim": c.claim, "held": c.held,
             "failed": c.failed, "comparisons": [vars(k) for k in c.comparisons],
             "measured": c.measured} for c in cells]
-    if args.report.suffix == ".md":  # what each seed measured, for a closer look
-        args.report.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
-    print(report)
-    print(f"\n{margins}")
-    print(f"\n{summary} (tables in {args.report})")
-    return 1 if bad else 0
+    if path.suffix == ".md":  # what each seed measured, for a closer look
+        path.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
+    return summary, report, margins
 
 
 if __name__ == "__main__":

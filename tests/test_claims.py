@@ -95,8 +95,8 @@ def test_margins_of_zero_and_nan():
 def test_seeds_come_from_the_flag_then_the_environment(monkeypatch):
     assert claims.seeds_arg("0-3,7") == [0, 1, 2, 3, 7]
     captured = {}
-    monkeypatch.setattr(claims, "check", lambda path, seeds, timeout: captured.setdefault(
-        "seeds", seeds) and [])
+    monkeypatch.setattr(claims, "check", lambda path, seeds, timeout, after_seed:
+                        captured.setdefault("seeds", seeds) and [])
     monkeypatch.setenv("SEEDS", "3-5")
     claims.main(["--report", "/dev/null", "x.ipynb"])
     assert captured.pop("seeds") == [3, 4, 5]
@@ -133,6 +133,7 @@ def test_end_to_end_two_seeds(tmp_path):
     code = claims.main(["--seeds", "0,1", "--report", str(report), str(path)])
     text = report.read_text()
     assert code == 1  # seed 1 fails a claim
+    assert "in progress" not in text  # rewritten after each seed, final at the end
     lines = {line.split("|")[3].strip(): line for line in text.splitlines()
              if line.startswith("| 99 |") and "`" in line.split("|")[3]}
     # the cells' table: the first cell's check fails under seed 1 only; the second holds
