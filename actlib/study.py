@@ -1,7 +1,8 @@
 """The activation study of notebook 07: every hidden-layer activation, on several tasks, depths and
 seeds, measured the same way, written to one results file.
 
-    python -m actlib.study --full            # the full study (about 5 minutes on 2 cores)
+    python -m actlib.study --full            # the full study (about 8 minutes on 2 cores)
+    python -m actlib.study --full --init default   # the same with Keras' default weights
     python -m actlib.study --quick           # the notebook's quick version (under a minute)
     python -m actlib.study --cost            # re-measure only the activations' cost (Keras)
 
@@ -47,20 +48,32 @@ __all__ = ["ACTIVATIONS", "FULL", "FULL_RESULTS", "INIT", "QUICK", "REGRESSION",
 
 #: every activation that fits a hidden layer (softmax normalises a whole vector: output only)
 ACTIVATIONS = tuple(n for n in NAMES if n != "softmax")
-#: SELU gets the initializer its self-normalisation derivation assumes; the rest the Keras default
-INIT = {"selu": "lecun_normal", "default": "glorot_uniform"}
+#: Each activation's weights as notebook 03 recommends them (``models.GAIN_NORMAL``: LeCun normal
+#: times the activation's gain, ``variance.gain``, so standard-normal pre-activations stay
+#: standard normal): He for ReLU (for leaky ReLU, PReLU and RReLU the gain is He et al.'s
+#: 2 / (1 + a²)); LeCun for the identity and SELU (their gain is 1); LeCun for tanh, whose gain
+#: (1.59) would put it in the chaotic phase (chi_1 = 1.18) while LeCun is its critical point
+#: at zero bias (Poole et al. 2016; Schoenholz et al. 2017).
+INIT = {"linear": "lecun_normal", "tanh": "lecun_normal", "selu": "lecun_normal",
+        "relu": "he_normal", "default": "gain_normal"}
+#: Keras' default weights for every activation but SELU: the set-up before the fair one, kept to
+#: show what the initialisation changes (``python -m actlib.study --full --init default``)
+DEFAULT_INIT = {"selu": "lecun_normal", "default": "glorot_uniform"}
+INITS = {"fair": INIT, "default": DEFAULT_INIT}
 TASKS = ("two_spirals", "circles", "wave")
 REGRESSION = ("wave",)  # metric is test MAE (lower is better) instead of test accuracy
 
-FULL = {"tasks": TASKS, "depths": (2, 4, 8), "seeds": (0, 1, 2), "n": 800, "epochs": 20,
+FULL = {"tasks": TASKS, "depths": (2, 4, 8), "seeds": (0, 1, 2, 3, 4), "n": 800, "epochs": 20,
         "width": 32}
-QUICK = {"tasks": ("two_spirals",), "depths": (8,), "seeds": (3,), "n": 800, "epochs": 20,
+QUICK = {"tasks": ("two_spirals",), "depths": (8,), "seeds": (5,), "n": 800, "epochs": 20,
          "width": 32}
 
 
 #: the full study's results, shipped inside the package (package data, read with importlib.resources
 #: so that it works from an installed wheel); ``python -m actlib.study --full`` rewrites it
 FULL_RESULTS = importlib.resources.files("actlib") / "results" / "study_full.json"
+#: the same study with Keras' default weights (``DEFAULT_INIT``), for the side-by-side comparison
+DEFAULT_RESULTS = importlib.resources.files("actlib") / "results" / "study_default.json"
 
 
 def grad_ratio(norms) -> float:
@@ -146,16 +159,34 @@ def _meta(command, tasks, depths, seeds, n, epochs, width, activations, init, wa
 def normalisation(activations: Sequence[str] = ACTIVATIONS, init=INIT, depth: int = 50,
                   width: int = 128) -> dict:
     """Std of the activations after layer 10 and layer ``depth`` of a random NumPy net
-    (``deepnet.activation_stats``), each activation with its study initializer."""
-    from .deepnet import activation_stats
+    (``deepnet.activation_stats``' network), each activation with its study initializer
+    (``numpy_initializer``)."""
+    from .deepnet import forward
 
     out = {}
     for name in activations:
         kernel = init.get(name, init.get("default", "glorot_uniform"))
-        _, stds = activation_stats(name, depth=depth, width=width, init=kernel)
+        numpy_init, scale = numpy_initializer(name, kernel)
+        # deepnet.activation_stats' network (512 standard-normal inputs, seed 0), its weights
+        # times the gain where the initializer has one
+        _, _, h = forward(name, depth=depth, width=width, init=numpy_init, weight_scale=scale,
+                         n=512, seed=0)
+        stds = [a.std() for a in h[1:]]
         out[name] = {"init": kernel, "std_layer_10": round(float(stds[9]), 4),
                      f"std_layer_{depth}": round(float(stds[-1]), 4)}
     return out
+
+
+def numpy_initializer(name: str, init: str) -> tuple[str, float]:
+    """``(init, weight_scale)`` for ``actlib.deepnet``'s NumPy networks that draws the weights a
+    Keras initializer name gives activation ``name``: ``("lecun_normal", variance.gain(name))``
+    for ``"gain_normal"``, else ``(init, 1.0)``."""
+    from .models import GAIN_NORMAL
+    from .variance import gain
+
+    if init == GAIN_NORMAL:
+        return "lecun_normal", gain(name)
+    return init, 1.0
 
 
 #: what ``activation_cost`` times, as (batch, width): the activation of one hidden layer of these
@@ -527,6 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="the notebook's quick version")
     mode.add_argument("--cost", action="store_true",
                       help="re-measure only the activations' cost, in the results file")
+    parser.add_argument("--init", choices=tuple(INITS), default="fair",
+                        help="fair: each activation's initializer from notebook 03 (INIT, the "
+                             "default); default: Keras' glorot_uniform, SELU lecun_normal "
+                             "(DEFAULT_INIT), written to study_default.json without the cost")
     parser.add_argument("--out", default=None, help="results JSON (a CSV is written next to it)")
     args = parser.parse_args(argv)
     command = ("python -m actlib.study " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -541,12 +576,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nwrote the cost into {out}")
         return 0
     config = QUICK if args.quick else FULL
-    out = args.out or ("study_quick.json" if args.quick else str(FULL_RESULTS))
-    doc = run(**config, stream=sys.stderr, command=command)
+    init = INITS[args.init]
+    full_out = str(FULL_RESULTS if args.init == "fair" else DEFAULT_RESULTS)
+    out = args.out or ("study_quick.json" if args.quick else full_out)
+    doc = run(**config, init=init, stream=sys.stderr, command=command)
     if not args.quick:
-        doc["normalisation"] = normalisation(config.get("activations", ACTIVATIONS))
-        doc["cost"] = activation_cost()
-        doc["cost"]["command"] = command
+        doc["normalisation"] = normalisation(config.get("activations", ACTIVATIONS), init)
+        if args.init == "fair":  # the cost does not depend on the weights: measured once
+            doc["cost"] = activation_cost()
+            doc["cost"]["command"] = command
     save(doc, out)
     print(markdown_table(doc))
     print(f"\nwrote {out} and {Path(out).with_suffix('.csv')}; "
