@@ -42,9 +42,11 @@ import numpy as np
 
 from .functions import NAMES
 
-__all__ = ["ACTIVATIONS", "FULL", "FULL_RESULTS", "INIT", "QUICK", "REGRESSION", "TASKS",
-           "SideBySide", "activation_cost", "cost_table", "grad_ratio", "heatmap", "load",
-           "markdown_table", "means", "normalisation", "run", "save", "side_by_side", "summary"]
+__all__ = ["ACTIVATIONS", "DEFAULT_INIT", "DEFAULT_RESULTS", "FULL", "FULL_RESULTS", "INIT",
+           "QUICK", "REGRESSION", "TASKS", "SideBySide", "activation_cost", "best_epoch",
+           "cost_table", "grad_ratio", "heatmap", "load", "markdown_table", "means",
+           "normalisation", "numpy_initializer", "run", "save", "seed_summary", "side_by_side",
+           "summary", "t_quantile", "tie_margin", "ties_with_best"]
 
 #: every activation that fits a hidden layer (softmax normalises a whole vector: output only)
 ACTIVATIONS = tuple(n for n in NAMES if n != "softmax")
@@ -291,15 +293,33 @@ def cost_table(cost: dict) -> str:
 
 class SideBySide(NamedTuple):
     """What ``side_by_side`` returns: {label: test accuracy after each epoch} (arrays of length
-    epochs), and the number of Adam steps (mini-batches) per epoch."""
+    epochs), the number of Adam steps (mini-batches) per epoch, and {label: validation accuracy
+    after each epoch} (empty without a validation split)."""
 
     test_accuracy: dict
     steps_per_epoch: int
+    validation_accuracy: dict = {}
+
+
+def best_epoch(run: SideBySide, label: str) -> tuple[int, float, float]:
+    """(epoch, validation accuracy, test accuracy) at the epoch (1-based) where network
+    ``label``'s *validation* accuracy is highest (the first such epoch): early stopping chosen
+    on the validation split, and the test accuracy reported there, never chosen on."""
+    if not run.validation_accuracy:
+        raise ValueError("best_epoch: the run has no validation split; call side_by_side with "
+                         "validation > 0")
+    if label not in run.validation_accuracy:
+        raise ValueError(f"best_epoch: label must be one of {list(run.validation_accuracy)}, "
+                         f"got {label!r}")
+    val = np.asarray(run.validation_accuracy[label])
+    i = int(np.argmax(val))
+    return i + 1, float(val[i]), float(run.test_accuracy[label][i])
 
 
 def _setups_param(setups) -> list[tuple[str, str, str]]:
     from ._settings import activation_param
     from .deepnet import INITIALIZERS
+    from .models import GAIN_NORMAL
 
     if not isinstance(setups, Mapping) or not setups:
         raise TypeError("side_by_side: setups must be a non-empty dict of label -> (activation, "
@@ -314,16 +334,16 @@ def _setups_param(setups) -> list[tuple[str, str, str]]:
             raise ValueError(f"side_by_side: setups[{label!r}]: {name} is not supported here (it "
                              "has trainable slopes or works on a whole vector); use "
                              "training.compare")
-        if pair[1] not in INITIALIZERS:
+        if pair[1] not in (*INITIALIZERS, GAIN_NORMAL):
             raise ValueError(f"side_by_side: setups[{label!r}]: initializer {pair[1]!r} is not "
-                             f"one of {', '.join(INITIALIZERS)}")
+                             f"one of {', '.join((*INITIALIZERS, GAIN_NORMAL))}")
         out.append((str(label), name, pair[1]))
     return out
 
 
 def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth: int = 8,
                  width: int = 32, epochs: int = 20, seed: int = 0, learning_rate: float = 0.01,
-                 batch_size: int = 64, n: int = 800) -> SideBySide:
+                 batch_size: int = 64, n: int = 800, validation: float = 0.0) -> SideBySide:
     r"""Train one MLP per setup, side by side, and record each one's test accuracy after every
     epoch.
 
@@ -347,8 +367,11 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
               rac{m}{\sqrt v + \epsilon}.
 
     Every network sees the same mini-batches of ``batch_size`` in the same order (shuffled each
-    epoch, from ``seed``), so an epoch is ceil(n_train / batch_size) Adam steps. Returns a
-    ``SideBySide``: {label: test accuracy after epochs 1..epochs} and the steps per epoch.
+    epoch, from ``seed``), so an epoch is ceil(n_train / batch_size) Adam steps. With
+    ``validation`` > 0 that fraction of the training split is held out (``data.train_test_split``
+    with ``seed``) and not trained on: choose epochs on it (``best_epoch``), never on the test
+    set. Returns a ``SideBySide``: {label: test accuracy after epochs 1..epochs}, the steps per
+    epoch, and {label: validation accuracy after each epoch}.
     """
     from .layers import RReLU, keras, layer  # noqa: I001  (first: it sets TensorFlow's options)
     import tensorflow as tf
@@ -373,6 +396,17 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
     X_train, X_test, y_train, y_test = (np.asarray(a) for a in split)
     if not np.issubdtype(y_train.dtype, np.integer):
         raise ValueError("side_by_side: data must be a classification task (integer labels)")
+    if (isinstance(validation, bool) or not isinstance(validation, (int, float))
+            or not 0 <= validation < 1):
+        raise ValueError(f"side_by_side: validation must be a fraction in [0, 1), got "
+                         f"{validation!r}")
+    n_val = 0
+    if validation > 0:
+        from .data import train_test_split
+
+        X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, validation, seed)
+        n_val = len(y_val)
+        X_test, y_test = np.concatenate([X_val, X_test]), np.concatenate([y_val, y_test])
     deterministic()
     k, n_in, n_out = len(runs), X_train.shape[1], int(max(y_train.max(), y_test.max())) + 1
     nets = [build_mlp(name, depth, width, n_in, n_out, init, seed) for _, name, init in runs]
@@ -426,16 +460,20 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
     X_test = tf.constant(X_test, tf.float32)
     order_rng = np.random.default_rng(seed)
     n_train = int(X_train.shape[0])
-    accuracy = np.empty((epochs, k))
+    accuracy, val_accuracy = np.empty((epochs, k)), np.empty((epochs, k))
     for epoch in range(epochs):
         order = order_rng.permutation(n_train)
         for start in range(0, n_train, batch_size):
             batch = order[start:start + batch_size]
             step(tf.gather(X_train, batch), tf.gather(y_train, batch))
-        guess = np.argmax(predict(X_test).numpy(), axis=-1)  # (k, n_test)
-        accuracy[epoch] = (guess == y_test[None, :]).mean(axis=1)
+        right = np.argmax(predict(X_test).numpy(), axis=-1) == y_test[None, :]  # (k, n)
+        accuracy[epoch] = right[:, n_val:].mean(axis=1)  # the validation rows come first
+        if n_val:
+            val_accuracy[epoch] = right[:, :n_val].mean(axis=1)
     return SideBySide({label: accuracy[:, j] for j, (label, _, _) in enumerate(runs)},
-                      -(-n_train // batch_size))
+                      -(-n_train // batch_size),
+                      {label: val_accuracy[:, j] for j, (label, _, _) in enumerate(runs)}
+                      if n_val else {})
 
 
 def save(doc: dict, path) -> Path:
@@ -473,6 +511,54 @@ def summary(rows, by: Sequence[str] = ("task", "activation"), value: str = "metr
     return out
 
 
+def seed_summary(rows, by: Sequence[str] = ("task", "activation"),
+                 value: str = "metric") -> dict:
+    """Like ``summary``, but the spread is over seeds only: ``value`` is first averaged over the
+    rows of each (``by``, seed) (over depths, say), then {key: {"mean", "std", "sem", "n"}} is
+    taken over those per-seed means, n = the number of seeds. A seed fixes the data sample, the
+    split and the initial weights: it is the unit that repeats the experiment, while depths are
+    different experiments whose differences are no noise."""
+    per_seed: dict = {}
+    for r in rows:
+        per_seed.setdefault(tuple(r[k] for k in by) + (r["seed"],), []).append(float(r[value]))
+    averaged = [dict(zip((*by, "seed"), key, strict=True)) | {value: float(np.mean(v))}
+                for key, v in per_seed.items()]
+    return summary(averaged, by=by, value=value)
+
+
+def t_quantile(n: int, level: float = 0.95) -> float:
+    r"""The two-sided Student t quantile :math:`t_{1 - (1 - \text{level})/2,\; n - 1}` for a
+    mean of n values: 4.303 for n = 3, 2.776 for n = 5, 1.96 as n grows."""
+    from scipy.stats import t
+
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"t_quantile: n must be an int >= 2 (values per mean), got {n!r}")
+    return float(t.ppf(1 - (1 - level) / 2, n - 1))
+
+
+def tie_margin(sem_a: float, sem_b: float, n: int) -> float:
+    r"""How far apart two means of n seeds each can be and still be a tie:
+
+    .. math:: t_{0.975,\; n - 1} \sqrt{\mathrm{se}_a^2 + \mathrm{se}_b^2}
+
+    the half-width of a 95% confidence interval for their difference, with the degrees of
+    freedom of one mean (n - 1: the conservative choice for Welch's test, whose degrees of
+    freedom lie between n - 1 and 2n - 2). With 3 seeds the factor is 4.30, not 2."""
+    return t_quantile(n) * float(np.hypot(sem_a, sem_b))
+
+
+def ties_with_best(cells: Mapping, higher_is_better: bool = True) -> list:
+    """The keys of ``cells`` ({key: {"mean", "sem", "n"}}, e.g. from ``seed_summary``) whose
+    mean is within ``tie_margin`` of the best mean, the best included, best first."""
+    sign = 1 if higher_is_better else -1
+    best = max(cells, key=lambda k: sign * cells[k]["mean"])
+    b = cells[best]
+    tied = [k for k, c in cells.items()
+            if sign * (b["mean"] - c["mean"]) <= tie_margin(b["sem"], c["sem"],
+                                                            min(b["n"], c["n"]))]
+    return sorted(tied, key=lambda k: -sign * cells[k]["mean"])
+
+
 def means(rows, task: str, depth: int | None = None, value: str = "metric") -> dict:
     """{activation: mean ``value``} on ``task`` over seeds (and over depths unless ``depth``)."""
     picked = [r for r in rows if r["task"] == task and (depth is None or r["depth"] == depth)]
@@ -480,12 +566,13 @@ def means(rows, task: str, depth: int | None = None, value: str = "metric") -> d
 
 
 def markdown_table(doc: dict, value: str = "metric") -> str:
-    """Mean ± std per activation (rows) and task (columns), over depths and seeds, plus the mean
-    gradient ratio at init and dead-unit fraction."""
+    """Mean ± std per activation (rows) and task (columns), plus the mean gradient ratio at init
+    and dead-unit fraction. The mean is over depths and seeds; the std over seeds only
+    (``seed_summary``: each seed's mean over the depths, then their spread)."""
     rows = doc["rows"]
     tasks = list(dict.fromkeys(r["task"] for r in rows))
     acts = list(dict.fromkeys(r["activation"] for r in rows))
-    m = summary(rows, value=value)
+    m = seed_summary(rows, value=value)
     extra = {k: summary(rows, by=("activation",), value=k)
              for k in ("grad_ratio_init", "dead_fraction")}
     head = ["activation"] + [t + (" (MAE)" if t in REGRESSION else " (acc)") for t in tasks]
