@@ -10,6 +10,12 @@ seeds, measured the same way, written to one results file.
     doc = study.load(study.FULL_RESULTS)            # {"meta": {...}, "rows": [...], ...}
     study.summary(doc["rows"])                       # mean, spread per (task, activation)
 
+Every activation gets the initial weights notebook 03 recommends for it (``INIT``: He for ReLU,
+LeCun times the activation's gain for the others, LeCun for SELU, tanh and the identity);
+``--init default`` reruns the study with Keras' default ``glorot_uniform`` (``DEFAULT_INIT``) into
+``DEFAULT_RESULTS``, to show what the weights change. Spreads are over seeds (``seed_summary``)
+and two means are a tie within ``tie_margin`` (Student's t for the number of seeds).
+
 One row per trained network: task, depth, seed, activation, metric (test accuracy, or test MAE
 for the regression task "wave": lower is better), test loss, gradient ratio (log10 of layer-1
 over last-layer weight-gradient norm at initialisation and after training: 0 when both get
