@@ -16,7 +16,12 @@ from ._settings import activation_param, count_param, init_param, int_param, lay
 from .activation import Activation
 from .layers import keras, layer
 
-__all__ = ["activation_layer", "build_mlp", "kernel_initializer"]
+__all__ = ["GAIN_NORMAL", "activation_layer", "build_mlp", "gain_initializer",
+           "kernel_initializer"]
+
+#: The initializer name for "LeCun normal times the activation's gain": weights of variance
+#: gain² / fan_in, with the gain of ``actlib.variance.gain`` (He for ReLU, LeCun for SELU)
+GAIN_NORMAL = "gain_normal"
 
 
 def kernel_initializer(activation: Activation, init: str | Mapping[str, str]) -> str:
@@ -27,6 +32,23 @@ def kernel_initializer(activation: Activation, init: str | Mapping[str, str]) ->
     return init.get(activation.name, init.get("default", "glorot_uniform"))
 
 
+def gain_initializer(activation: Activation | str, **params):
+    r"""The Keras initializer behind ``GAIN_NORMAL`` for this activation (and its parameters):
+    a truncated normal, like ``lecun_normal``, with variance
+
+    .. math:: \operatorname{Var}(w) = \frac{c^{\ast 2}}{n_\text{in}}, \qquad
+              c^\ast = 1 / \sqrt{\operatorname{E}[f(z)^2]}, \; z \sim N(0, 1)
+
+    (``variance.gain``): standard-normal pre-activations stay standard normal, layer after
+    layer, in a wide network. For ReLU :math:`c^{\ast 2} = 2` (He), for leaky ReLU with slope
+    a :math:`2 / (1 + a^2)` (He et al. 2015), for SELU and the identity 1 (LeCun)."""
+    from .variance import gain
+
+    name = activation if isinstance(activation, str) else activation.name
+    return keras.initializers.VarianceScaling(scale=gain(name, **params) ** 2, mode="fan_in",
+                                              distribution="truncated_normal")
+
+
 def build_mlp(name: str | Activation, depth: int = 4, width: int = 32, n_inputs: int = 2,
               n_outputs: int = 2, init: str | Mapping[str, str] = "glorot_uniform", seed: int = 0,
               output_activation: str | None = None,
@@ -35,7 +57,9 @@ def build_mlp(name: str | Activation, depth: int = 4, width: int = 32, n_inputs:
     """Input -> depth x [Dense(width) -> activation] -> Dense(n_outputs) (logits).
 
     ``init`` names the kernel initializer (or maps activation names to one, with an optional
-    "default"). Hidden Dense layers are called ``dense_1..depth``, activations ``act_1..depth``.
+    "default"): a Keras name such as "he_normal", or ``GAIN_NORMAL`` ("gain_normal", LeCun
+    normal times the activation's gain, ``gain_initializer``). Hidden Dense layers are called
+    ``dense_1..depth``, activations ``act_1..depth``.
     ``output_activation`` (e.g. "softmax") adds a layer ``output`` after the logits; it has no
     weights, so the same seed gives the same initial weights with or without it.
     ``make_layer``: a function of no arguments that returns a fresh activation layer, used for
@@ -64,13 +88,16 @@ def assemble_mlp(activation: Activation, depth: int, width: int, n_inputs: int, 
     """``build_mlp`` on checked parameters (the training entry points check theirs)."""
     keras.utils.set_random_seed(seed)
     kernel_init = kernel_initializer(activation, init)
+    gain_params = {k: v for k, v in params.items() if k != "seed"}  # RReLU's seed is no shape
     if make_layer is None:
         def make_layer():
             return layer(activation.name, **params)
     inputs = keras.Input((n_inputs,))
     h = inputs
     for i in range(1, depth + 1):
-        h = keras.layers.Dense(width, kernel_initializer=kernel_init, name=f"dense_{i}")(h)
+        kernel = (gain_initializer(activation, **gain_params) if kernel_init == GAIN_NORMAL
+                  else kernel_init)
+        h = keras.layers.Dense(width, kernel_initializer=kernel, name=f"dense_{i}")(h)
         h = _named(make_layer(), f"act_{i}")(h)
     outputs = keras.layers.Dense(n_outputs, name="logits")(h)
     if output_activation is not None:

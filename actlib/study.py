@@ -1,13 +1,20 @@
 """The activation study of notebook 07: every hidden-layer activation, on several tasks, depths and
 seeds, measured the same way, written to one results file.
 
-    python -m actlib.study --full            # the full study (about 5 minutes on 2 cores)
+    python -m actlib.study --full            # the full study (about 8 minutes on 2 cores)
+    python -m actlib.study --full --init default   # the same with Keras' default weights
     python -m actlib.study --quick           # the notebook's quick version (under a minute)
     python -m actlib.study --cost            # re-measure only the activations' cost (Keras)
 
     from actlib import study
     doc = study.load(study.FULL_RESULTS)            # {"meta": {...}, "rows": [...], ...}
     study.summary(doc["rows"])                       # mean, spread per (task, activation)
+
+Every activation gets the initial weights notebook 03 recommends for it (``INIT``: He for ReLU,
+LeCun times the activation's gain for the others, LeCun for SELU, tanh and the identity);
+``--init default`` reruns the study with Keras' default ``glorot_uniform`` (``DEFAULT_INIT``) into
+``DEFAULT_RESULTS``, to show what the weights change. Spreads are over seeds (``seed_summary``)
+and two means are a tie within ``tie_margin`` (Student's t for the number of seeds).
 
 One row per trained network: task, depth, seed, activation, metric (test accuracy, or test MAE
 for the regression task "wave": lower is better), test loss, gradient ratio (log10 of layer-1
@@ -41,26 +48,40 @@ import numpy as np
 
 from .functions import NAMES
 
-__all__ = ["ACTIVATIONS", "FULL", "FULL_RESULTS", "INIT", "QUICK", "REGRESSION", "TASKS",
-           "SideBySide", "activation_cost", "cost_table", "grad_ratio", "heatmap", "load",
-           "markdown_table", "means", "normalisation", "run", "save", "side_by_side", "summary"]
+__all__ = ["ACTIVATIONS", "DEFAULT_INIT", "DEFAULT_RESULTS", "FULL", "FULL_RESULTS", "INIT",
+           "QUICK", "REGRESSION", "TASKS", "SideBySide", "activation_cost", "best_epoch",
+           "cost_table", "grad_ratio", "heatmap", "load", "markdown_table", "means",
+           "normalisation", "numpy_initializer", "run", "save", "seed_summary", "side_by_side",
+           "summary", "t_quantile", "tie_margin", "ties_with_best"]
 
 #: every activation that fits a hidden layer (softmax normalises a whole vector: output only)
 ACTIVATIONS = tuple(n for n in NAMES if n != "softmax")
-#: SELU gets the initializer its self-normalisation derivation assumes; the rest the Keras default
-INIT = {"selu": "lecun_normal", "default": "glorot_uniform"}
+#: Each activation's weights as notebook 03 recommends them (``models.GAIN_NORMAL``: LeCun normal
+#: times the activation's gain, ``variance.gain``, so standard-normal pre-activations stay
+#: standard normal): He for ReLU (for leaky ReLU, PReLU and RReLU the gain is He et al.'s
+#: 2 / (1 + a²)); LeCun for the identity and SELU (their gain is 1); LeCun for tanh, whose gain
+#: (1.59) would put it in the chaotic phase (chi_1 = 1.18) while LeCun is its critical point
+#: at zero bias (Poole et al. 2016; Schoenholz et al. 2017).
+INIT = {"linear": "lecun_normal", "tanh": "lecun_normal", "selu": "lecun_normal",
+        "relu": "he_normal", "default": "gain_normal"}
+#: Keras' default weights for every activation but SELU: the set-up before the fair one, kept to
+#: show what the initialisation changes (``python -m actlib.study --full --init default``)
+DEFAULT_INIT = {"selu": "lecun_normal", "default": "glorot_uniform"}
+INITS = {"fair": INIT, "default": DEFAULT_INIT}
 TASKS = ("two_spirals", "circles", "wave")
 REGRESSION = ("wave",)  # metric is test MAE (lower is better) instead of test accuracy
 
-FULL = {"tasks": TASKS, "depths": (2, 4, 8), "seeds": (0, 1, 2), "n": 800, "epochs": 20,
+FULL = {"tasks": TASKS, "depths": (2, 4, 8), "seeds": (0, 1, 2, 3, 4), "n": 800, "epochs": 20,
         "width": 32}
-QUICK = {"tasks": ("two_spirals",), "depths": (8,), "seeds": (3,), "n": 800, "epochs": 20,
+QUICK = {"tasks": ("two_spirals",), "depths": (8,), "seeds": (5,), "n": 800, "epochs": 20,
          "width": 32}
 
 
 #: the full study's results, shipped inside the package (package data, read with importlib.resources
 #: so that it works from an installed wheel); ``python -m actlib.study --full`` rewrites it
 FULL_RESULTS = importlib.resources.files("actlib") / "results" / "study_full.json"
+#: the same study with Keras' default weights (``DEFAULT_INIT``), for the side-by-side comparison
+DEFAULT_RESULTS = importlib.resources.files("actlib") / "results" / "study_default.json"
 
 
 def grad_ratio(norms) -> float:
@@ -146,16 +167,34 @@ def _meta(command, tasks, depths, seeds, n, epochs, width, activations, init, wa
 def normalisation(activations: Sequence[str] = ACTIVATIONS, init=INIT, depth: int = 50,
                   width: int = 128) -> dict:
     """Std of the activations after layer 10 and layer ``depth`` of a random NumPy net
-    (``deepnet.activation_stats``), each activation with its study initializer."""
-    from .deepnet import activation_stats
+    (``deepnet.activation_stats``' network), each activation with its study initializer
+    (``numpy_initializer``)."""
+    from .deepnet import forward
 
     out = {}
     for name in activations:
         kernel = init.get(name, init.get("default", "glorot_uniform"))
-        _, stds = activation_stats(name, depth=depth, width=width, init=kernel)
+        numpy_init, scale = numpy_initializer(name, kernel)
+        # deepnet.activation_stats' network (512 standard-normal inputs, seed 0), its weights
+        # times the gain where the initializer has one
+        _, _, h = forward(name, depth=depth, width=width, init=numpy_init, weight_scale=scale,
+                         n=512, seed=0)
+        stds = [a.std() for a in h[1:]]
         out[name] = {"init": kernel, "std_layer_10": round(float(stds[9]), 4),
                      f"std_layer_{depth}": round(float(stds[-1]), 4)}
     return out
+
+
+def numpy_initializer(name: str, init: str) -> tuple[str, float]:
+    """``(init, weight_scale)`` for ``actlib.deepnet``'s NumPy networks that draws the weights a
+    Keras initializer name gives activation ``name``: ``("lecun_normal", variance.gain(name))``
+    for ``"gain_normal"``, else ``(init, 1.0)``."""
+    from .models import GAIN_NORMAL
+    from .variance import gain
+
+    if init == GAIN_NORMAL:
+        return "lecun_normal", gain(name)
+    return init, 1.0
 
 
 #: what ``activation_cost`` times, as (batch, width): the activation of one hidden layer of these
@@ -260,15 +299,33 @@ def cost_table(cost: dict) -> str:
 
 class SideBySide(NamedTuple):
     """What ``side_by_side`` returns: {label: test accuracy after each epoch} (arrays of length
-    epochs), and the number of Adam steps (mini-batches) per epoch."""
+    epochs), the number of Adam steps (mini-batches) per epoch, and {label: validation accuracy
+    after each epoch} (empty without a validation split)."""
 
     test_accuracy: dict
     steps_per_epoch: int
+    validation_accuracy: dict = {}
+
+
+def best_epoch(run: SideBySide, label: str) -> tuple[int, float, float]:
+    """(epoch, validation accuracy, test accuracy) at the epoch (1-based) where network
+    ``label``'s *validation* accuracy is highest (the first such epoch): early stopping chosen
+    on the validation split, and the test accuracy reported there, never chosen on."""
+    if not run.validation_accuracy:
+        raise ValueError("best_epoch: the run has no validation split; call side_by_side with "
+                         "validation > 0")
+    if label not in run.validation_accuracy:
+        raise ValueError(f"best_epoch: label must be one of {list(run.validation_accuracy)}, "
+                         f"got {label!r}")
+    val = np.asarray(run.validation_accuracy[label])
+    i = int(np.argmax(val))
+    return i + 1, float(val[i]), float(run.test_accuracy[label][i])
 
 
 def _setups_param(setups) -> list[tuple[str, str, str]]:
     from ._settings import activation_param
     from .deepnet import INITIALIZERS
+    from .models import GAIN_NORMAL
 
     if not isinstance(setups, Mapping) or not setups:
         raise TypeError("side_by_side: setups must be a non-empty dict of label -> (activation, "
@@ -283,16 +340,16 @@ def _setups_param(setups) -> list[tuple[str, str, str]]:
             raise ValueError(f"side_by_side: setups[{label!r}]: {name} is not supported here (it "
                              "has trainable slopes or works on a whole vector); use "
                              "training.compare")
-        if pair[1] not in INITIALIZERS:
+        if pair[1] not in (*INITIALIZERS, GAIN_NORMAL):
             raise ValueError(f"side_by_side: setups[{label!r}]: initializer {pair[1]!r} is not "
-                             f"one of {', '.join(INITIALIZERS)}")
+                             f"one of {', '.join((*INITIALIZERS, GAIN_NORMAL))}")
         out.append((str(label), name, pair[1]))
     return out
 
 
 def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth: int = 8,
                  width: int = 32, epochs: int = 20, seed: int = 0, learning_rate: float = 0.01,
-                 batch_size: int = 64, n: int = 800) -> SideBySide:
+                 batch_size: int = 64, n: int = 800, validation: float = 0.0) -> SideBySide:
     r"""Train one MLP per setup, side by side, and record each one's test accuracy after every
     epoch.
 
@@ -316,8 +373,11 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
               rac{m}{\sqrt v + \epsilon}.
 
     Every network sees the same mini-batches of ``batch_size`` in the same order (shuffled each
-    epoch, from ``seed``), so an epoch is ceil(n_train / batch_size) Adam steps. Returns a
-    ``SideBySide``: {label: test accuracy after epochs 1..epochs} and the steps per epoch.
+    epoch, from ``seed``), so an epoch is ceil(n_train / batch_size) Adam steps. With
+    ``validation`` > 0 that fraction of the training split is held out (``data.train_test_split``
+    with ``seed``) and not trained on: choose epochs on it (``best_epoch``), never on the test
+    set. Returns a ``SideBySide``: {label: test accuracy after epochs 1..epochs}, the steps per
+    epoch, and {label: validation accuracy after each epoch}.
     """
     from .layers import RReLU, keras, layer  # noqa: I001  (first: it sets TensorFlow's options)
     import tensorflow as tf
@@ -342,6 +402,17 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
     X_train, X_test, y_train, y_test = (np.asarray(a) for a in split)
     if not np.issubdtype(y_train.dtype, np.integer):
         raise ValueError("side_by_side: data must be a classification task (integer labels)")
+    if (isinstance(validation, bool) or not isinstance(validation, (int, float))
+            or not 0 <= validation < 1):
+        raise ValueError(f"side_by_side: validation must be a fraction in [0, 1), got "
+                         f"{validation!r}")
+    n_val = 0
+    if validation > 0:
+        from .data import train_test_split
+
+        X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, validation, seed)
+        n_val = len(y_val)
+        X_test, y_test = np.concatenate([X_val, X_test]), np.concatenate([y_val, y_test])
     deterministic()
     k, n_in, n_out = len(runs), X_train.shape[1], int(max(y_train.max(), y_test.max())) + 1
     nets = [build_mlp(name, depth, width, n_in, n_out, init, seed) for _, name, init in runs]
@@ -395,16 +466,20 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
     X_test = tf.constant(X_test, tf.float32)
     order_rng = np.random.default_rng(seed)
     n_train = int(X_train.shape[0])
-    accuracy = np.empty((epochs, k))
+    accuracy, val_accuracy = np.empty((epochs, k)), np.empty((epochs, k))
     for epoch in range(epochs):
         order = order_rng.permutation(n_train)
         for start in range(0, n_train, batch_size):
             batch = order[start:start + batch_size]
             step(tf.gather(X_train, batch), tf.gather(y_train, batch))
-        guess = np.argmax(predict(X_test).numpy(), axis=-1)  # (k, n_test)
-        accuracy[epoch] = (guess == y_test[None, :]).mean(axis=1)
+        right = np.argmax(predict(X_test).numpy(), axis=-1) == y_test[None, :]  # (k, n)
+        accuracy[epoch] = right[:, n_val:].mean(axis=1)  # the validation rows come first
+        if n_val:
+            val_accuracy[epoch] = right[:, :n_val].mean(axis=1)
     return SideBySide({label: accuracy[:, j] for j, (label, _, _) in enumerate(runs)},
-                      -(-n_train // batch_size))
+                      -(-n_train // batch_size),
+                      {label: val_accuracy[:, j] for j, (label, _, _) in enumerate(runs)}
+                      if n_val else {})
 
 
 def save(doc: dict, path) -> Path:
@@ -442,6 +517,54 @@ def summary(rows, by: Sequence[str] = ("task", "activation"), value: str = "metr
     return out
 
 
+def seed_summary(rows, by: Sequence[str] = ("task", "activation"),
+                 value: str = "metric") -> dict:
+    """Like ``summary``, but the spread is over seeds only: ``value`` is first averaged over the
+    rows of each (``by``, seed) (over depths, say), then {key: {"mean", "std", "sem", "n"}} is
+    taken over those per-seed means, n = the number of seeds. A seed fixes the data sample, the
+    split and the initial weights: it is the unit that repeats the experiment, while depths are
+    different experiments whose differences are no noise."""
+    per_seed: dict = {}
+    for r in rows:
+        per_seed.setdefault(tuple(r[k] for k in by) + (r["seed"],), []).append(float(r[value]))
+    averaged = [dict(zip((*by, "seed"), key, strict=True)) | {value: float(np.mean(v))}
+                for key, v in per_seed.items()]
+    return summary(averaged, by=by, value=value)
+
+
+def t_quantile(n: int, level: float = 0.95) -> float:
+    r"""The two-sided Student t quantile :math:`t_{1 - (1 - \text{level})/2,\; n - 1}` for a
+    mean of n values: 4.303 for n = 3, 2.776 for n = 5, 1.96 as n grows."""
+    from scipy.stats import t
+
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"t_quantile: n must be an int >= 2 (values per mean), got {n!r}")
+    return float(t.ppf(1 - (1 - level) / 2, n - 1))
+
+
+def tie_margin(sem_a: float, sem_b: float, n: int) -> float:
+    r"""How far apart two means of n seeds each can be and still be a tie:
+
+    .. math:: t_{0.975,\; n - 1} \sqrt{\mathrm{se}_a^2 + \mathrm{se}_b^2}
+
+    the half-width of a 95% confidence interval for their difference, with the degrees of
+    freedom of one mean (n - 1: the conservative choice for Welch's test, whose degrees of
+    freedom lie between n - 1 and 2n - 2). With 3 seeds the factor is 4.30, not 2."""
+    return t_quantile(n) * float(np.hypot(sem_a, sem_b))
+
+
+def ties_with_best(cells: Mapping, higher_is_better: bool = True) -> list:
+    """The keys of ``cells`` ({key: {"mean", "sem", "n"}}, e.g. from ``seed_summary``) whose
+    mean is within ``tie_margin`` of the best mean, the best included, best first."""
+    sign = 1 if higher_is_better else -1
+    best = max(cells, key=lambda k: sign * cells[k]["mean"])
+    b = cells[best]
+    tied = [k for k, c in cells.items()
+            if sign * (b["mean"] - c["mean"]) <= tie_margin(b["sem"], c["sem"],
+                                                            min(b["n"], c["n"]))]
+    return sorted(tied, key=lambda k: -sign * cells[k]["mean"])
+
+
 def means(rows, task: str, depth: int | None = None, value: str = "metric") -> dict:
     """{activation: mean ``value``} on ``task`` over seeds (and over depths unless ``depth``)."""
     picked = [r for r in rows if r["task"] == task and (depth is None or r["depth"] == depth)]
@@ -449,12 +572,13 @@ def means(rows, task: str, depth: int | None = None, value: str = "metric") -> d
 
 
 def markdown_table(doc: dict, value: str = "metric") -> str:
-    """Mean ± std per activation (rows) and task (columns), over depths and seeds, plus the mean
-    gradient ratio at init and dead-unit fraction."""
+    """Mean ± std per activation (rows) and task (columns), plus the mean gradient ratio at init
+    and dead-unit fraction. The mean is over depths and seeds; the std over seeds only
+    (``seed_summary``: each seed's mean over the depths, then their spread)."""
     rows = doc["rows"]
     tasks = list(dict.fromkeys(r["task"] for r in rows))
     acts = list(dict.fromkeys(r["activation"] for r in rows))
-    m = summary(rows, value=value)
+    m = seed_summary(rows, value=value)
     extra = {k: summary(rows, by=("activation",), value=k)
              for k in ("grad_ratio_init", "dead_fraction")}
     head = ["activation"] + [t + (" (MAE)" if t in REGRESSION else " (acc)") for t in tasks]
@@ -527,6 +651,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="the notebook's quick version")
     mode.add_argument("--cost", action="store_true",
                       help="re-measure only the activations' cost, in the results file")
+    parser.add_argument("--init", choices=tuple(INITS), default="fair",
+                        help="fair: each activation's initializer from notebook 03 (INIT, the "
+                             "default); default: Keras' glorot_uniform, SELU lecun_normal "
+                             "(DEFAULT_INIT), written to study_default.json without the cost")
     parser.add_argument("--out", default=None, help="results JSON (a CSV is written next to it)")
     args = parser.parse_args(argv)
     command = ("python -m actlib.study " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -541,12 +669,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nwrote the cost into {out}")
         return 0
     config = QUICK if args.quick else FULL
-    out = args.out or ("study_quick.json" if args.quick else str(FULL_RESULTS))
-    doc = run(**config, stream=sys.stderr, command=command)
+    init = INITS[args.init]
+    full_out = str(FULL_RESULTS if args.init == "fair" else DEFAULT_RESULTS)
+    out = args.out or ("study_quick.json" if args.quick else full_out)
+    doc = run(**config, init=init, stream=sys.stderr, command=command)
     if not args.quick:
-        doc["normalisation"] = normalisation(config.get("activations", ACTIVATIONS))
-        doc["cost"] = activation_cost()
-        doc["cost"]["command"] = command
+        doc["normalisation"] = normalisation(config.get("activations", ACTIVATIONS), init)
+        if args.init == "fair":  # the cost does not depend on the weights: measured once
+            doc["cost"] = activation_cost()
+            doc["cost"]["command"] = command
     save(doc, out)
     print(markdown_table(doc))
     print(f"\nwrote {out} and {Path(out).with_suffix('.csv')}; "

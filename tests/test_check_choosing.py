@@ -64,9 +64,12 @@ def test_gradient_ratio(capsys):
 # ---------------------------------------------------------------- within_noise
 
 def good_within_noise(table):
+    from scipy.stats import t
+
     best = max(table, key=lambda k: table[k][0])
-    m0, s0 = table[best]
-    return {k for k, (m, s) in table.items() if m0 - m <= 2 * math.hypot(s0, s)}
+    m0, s0, n0 = table[best]
+    return {k for k, (m, s, n) in table.items()
+            if m0 - m <= t.ppf(0.975, min(n0, n) - 1) * math.hypot(s0, s)}
 
 
 def test_within_noise(capsys):
@@ -75,13 +78,21 @@ def test_within_noise(capsys):
     out = _verdict(capsys, check, lambda t: {max(t, key=lambda k: t[k][0])})
     assert out.startswith("❌") and "only the winner" in out
 
-    def added_sems(table):  # s0 + s instead of sqrt(s0^2 + s^2): too generous
+    def normal_rule(table):  # 2 combined sems, whatever the number of seeds: too strict for 3
         best = max(table, key=lambda k: table[k][0])
-        m0, s0 = table[best]
-        return {k for k, (m, s) in table.items() if m0 - m <= 2 * (s0 + s) + 0.02}
+        m0, s0, _ = table[best]
+        return {k for k, (m, s, _) in table.items() if m0 - m <= 2 * math.hypot(s0, s)}
 
-    out = _verdict(capsys, check, added_sems)
-    assert out.startswith("❌") and "sqrt" in out
+    out = _verdict(capsys, check, normal_rule)
+    assert out.startswith("❌") and "4.30" in out and "degrees" in out
+
+    def three_seeds_always(table):  # t for 3 seeds even when the table says 5
+        best = max(table, key=lambda k: table[k][0])
+        m0, s0, _ = table[best]
+        return {k for k, (m, s, _) in table.items() if m0 - m <= 4.303 * math.hypot(s0, s)}
+
+    out = _verdict(capsys, check, three_seeds_always)
+    assert out.startswith("❌") and "2.78" in out
     assert _verdict(capsys, check, lambda t: 3).startswith("❌")
 
 

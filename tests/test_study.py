@@ -45,13 +45,60 @@ def test_summary_mean_std_sem():
     assert by_depth[("sigmoid", 4)]["mean"] == -4
 
 
+def test_seed_summary_spreads_over_seeds_only():
+    rows = _rows()
+    for r in rows:  # depth changes the score a lot, seeds a little: depth is no noise
+        r["metric"] += 0.2 * (r["depth"] == 4)
+    cell = study.seed_summary(rows)[("two_spirals", "relu")]
+    per_seed = np.array([0.60, 0.61, 0.62])  # (0.5 + 0.01 s) and (0.7 + 0.01 s), averaged
+    assert cell["n"] == 3 and cell["mean"] == pytest.approx(per_seed.mean())
+    assert cell["std"] == pytest.approx(per_seed.std(ddof=1))
+    assert cell["sem"] == pytest.approx(0.01 / math.sqrt(3))
+    mixed = study.summary(rows)[("two_spirals", "relu")]
+    assert mixed["n"] == 6 and mixed["std"] > 10 * cell["std"]  # what mixing depths would say
+
+
+def test_t_quantile_and_tie_margin():
+    assert study.t_quantile(3) == pytest.approx(4.3027, abs=1e-4)
+    assert study.t_quantile(5) == pytest.approx(2.7764, abs=1e-4)
+    assert study.t_quantile(10_000) == pytest.approx(1.96, abs=1e-3)
+    assert study.tie_margin(0.03, 0.04, 3) == pytest.approx(4.3027 * 0.05, abs=1e-4)
+    with pytest.raises(ValueError, match="t_quantile: n must be an int >= 2"):
+        study.t_quantile(1)
+    cells = {"a": {"mean": 0.90, "sem": 0.01, "n": 3}, "b": {"mean": 0.80, "sem": 0.03, "n": 3},
+             "c": {"mean": 0.70, "sem": 0.02, "n": 3}}
+    assert study.ties_with_best(cells) == ["a", "b"]  # 0.10 <= 4.30 x 0.0316 = 0.136
+    cells = {k: v | {"n": 5} for k, v in cells.items()}
+    assert study.ties_with_best(cells) == ["a"]  # 0.10 > 2.78 x 0.0316 = 0.088
+    errors = {"x": {"mean": 0.06, "sem": 0.001, "n": 5}, "y": {"mean": 0.30, "sem": 0.01, "n": 5}}
+    assert study.ties_with_best(errors, higher_is_better=False) == ["x"]
+
+
+def test_fair_initializers_follow_the_gain():
+    from actlib import models, variance
+
+    assert study.INIT["relu"] == "he_normal" and study.INIT["selu"] == "lecun_normal"
+    assert study.INIT["tanh"] == "lecun_normal" and study.INIT["default"] == models.GAIN_NORMAL
+    assert study.numpy_initializer("gelu", "gain_normal") == ("lecun_normal",
+                                                              pytest.approx(variance.gain("gelu")))
+    assert study.numpy_initializer("relu", "he_normal") == ("he_normal", 1.0)
+    for name, params in (("gelu", {}), ("leaky_relu", {"alpha": 0.2}), ("selu", {})):
+        net = models.build_mlp(name, depth=2, width=400, n_inputs=400, init=study.INIT, seed=1,
+                               **params)
+        kernel = np.asarray(net.get_layer("dense_2").kernel)
+        want = variance.gain(name, **params) ** 2 / 400  # Var(w) = gain^2 / fan_in
+        assert kernel.var() == pytest.approx(want, rel=0.02)
+    rrelu = models.build_mlp("rrelu", depth=1, width=8, init="gain_normal", seed=2)  # a seed param
+    assert rrelu.get_layer("dense_1").kernel.shape == (2, 8)
+
+
 def test_markdown_table_and_heatmap():
     doc = {"rows": _rows()}
     table = study.markdown_table(doc)
     lines = table.splitlines()
     assert len(lines) == 4 and "wave (MAE)" in lines[0] and "two_spirals (acc)" in lines[0]
     assert "seconds" not in lines[0] and lines[0].endswith("| r at init | dead fraction |")
-    assert lines[2].startswith("| relu | 0.510 ± 0.009")
+    assert lines[2].startswith("| relu | 0.510 ± 0.010")  # the spread over the 3 seeds only
     assert lines[3].endswith("| -3.00 | 0.000 |")
     import matplotlib
 
@@ -82,7 +129,14 @@ def test_save_and_load(tmp_path):
 
 def test_shipped_results_have_no_seconds_and_a_keras_cost():
     doc = study.load(study.FULL_RESULTS)
-    assert len(doc["rows"]) == 351 and all("seconds" not in r for r in doc["rows"])
+    assert len(doc["rows"]) == 585 and all("seconds" not in r for r in doc["rows"])
+    assert doc["meta"]["settings"]["init"] == study.INIT  # the fair set-up
+    assert doc["meta"]["settings"]["seeds"] == list(study.FULL["seeds"])
+    default = study.load(study.DEFAULT_RESULTS)
+    assert default["meta"]["settings"]["init"] == study.DEFAULT_INIT
+    assert [(r["task"], r["depth"], r["seed"], r["activation"]) for r in default["rows"]] == [
+        (r["task"], r["depth"], r["seed"], r["activation"]) for r in doc["rows"]]
+    assert "cost" not in default and set(default["normalisation"]) == set(study.ACTIVATIONS)
     assert "cost_ms" not in doc
     header = (study.FULL_RESULTS.parent / "study_full.csv").read_text().splitlines()[0]
     assert "seconds" not in header.split(",")
@@ -147,6 +201,28 @@ def test_side_by_side_records_test_accuracy_per_epoch():
         np.testing.assert_array_equal(acc, again.test_accuracy[label])
 
 
+def test_side_by_side_validation_split_and_best_epoch():
+    run = study.side_by_side(_PAIR, "circles", depth=2, width=8, epochs=4, n=200, seed=1,
+                             validation=0.2)
+    assert run.steps_per_epoch == 2  # 150 training points, 30 held out: 120 in batches of 64
+    for label in _PAIR:
+        val, test = run.validation_accuracy[label], run.test_accuracy[label]
+        assert val.shape == test.shape == (4,)
+        assert np.allclose(val * 30, np.round(val * 30))  # a fraction of the 30 held out
+        assert np.allclose(test * 50, np.round(test * 50))  # the test set is unchanged
+        epoch, best_val, at_test = study.best_epoch(run, label)
+        assert best_val == val.max() and epoch == int(np.argmax(val)) + 1
+        assert at_test == test[epoch - 1]
+    plain = study.side_by_side(_PAIR, "circles", depth=2, width=8, epochs=1, n=200, seed=1)
+    assert plain.validation_accuracy == {}
+    with pytest.raises(ValueError, match="best_epoch: the run has no validation split"):
+        study.best_epoch(plain, "relu, He")
+    with pytest.raises(ValueError, match="best_epoch: label must be one of"):
+        study.best_epoch(run, "tanh")
+    with pytest.raises(ValueError, match=r"side_by_side: validation must be a fraction"):
+        study.side_by_side(_PAIR, validation=1.0)
+
+
 def test_side_by_side_trains_each_network_as_alone():
     """A network's curve does not depend on which others train beside it (each gets exactly its
     own gradient and its own Adam state), and the initializer matters."""
@@ -172,7 +248,7 @@ def test_side_by_side_checks_its_arguments():
         study.side_by_side({"a": ("rlu", "he_normal")})
     with pytest.raises(ValueError, match="prelu is not supported here"):
         study.side_by_side({"a": ("prelu", "he_normal")})
-    with pytest.raises(ValueError, match="initializer 'he' is not one of"):
+    with pytest.raises(ValueError, match="initializer 'he' is not one of .*gain_normal"):
         study.side_by_side({"a": ("relu", "he")})
     with pytest.raises(ValueError, match="side_by_side: depth must be >= 1"):
         study.side_by_side(_PAIR, depth=0)

@@ -68,24 +68,35 @@ _NOISE_CASE = {"relu": (0.80, 0.03), "gelu": (0.86, 0.02), "selu": (0.90, 0.01),
 
 
 def within_noise(student_fn) -> bool | None:
-    """Exercise: ``student_fn(table)`` takes {name: (mean, sem)} (higher is better) and returns
-    the set of names whose mean is within 2 combined standard errors of the best:
-    best_mean - mean <= 2 * sqrt(sem_best**2 + sem**2)."""
+    """Exercise: ``student_fn(table)`` takes {name: (mean, sem, n)} (higher is better; n seeds
+    per mean) and returns the set of names whose mean is tied with the best: best_mean - mean
+    <= t * sqrt(sem_best**2 + sem**2), t the Student quantile t_{0.975, n - 1} (n the smaller
+    of the two n; ``scipy.stats.t.ppf(0.975, n - 1)``: 4.30 for 3 seeds, 2.78 for 5)."""
 
     def judge():
-        got = student_fn(dict(_NOISE_CASE))
-        if not isinstance(got, (set, frozenset, list, tuple)):
-            return False, f"return a set of names, got {type(got).__name__}."
-        got = set(got)
-        want = {"selu", "gelu", "mish"}
-        if got == want:
-            return True, "selu, gelu and mish are tied within noise; relu is not (0.10 apart)."
-        if got == {"selu"}:
-            return False, "only the winner: keep every name within 2 combined sems of the best."
-        if "relu" in got:
-            return False, ("relu is 0.10 below selu, but 2 * sqrt(0.01**2 + 0.03**2) = 0.063: "
-                           "combine the sems as sqrt(a**2 + b**2).")
-        return False, f"got {sorted(got)}, expected {sorted(want)}."
+        answers = {}
+        for n, want in ((3, {"selu", "gelu", "mish", "relu"}), (5, {"selu", "gelu", "mish"})):
+            got = student_fn({name: (m, se, n) for name, (m, se) in _NOISE_CASE.items()})
+            if not isinstance(got, (set, frozenset, list, tuple)):
+                return False, f"return a set of names, got {type(got).__name__}."
+            got = set(got)
+            answers[n] = got
+            if got == want:
+                continue
+            if got == {"selu"}:
+                return False, ("only the winner: keep every name within the tie margin of the "
+                               "best.")
+            if n == 3 and got == {"selu", "gelu", "mish"}:
+                return False, ("with 3 seeds relu is tied too: 2 * sqrt(0.01**2 + 0.03**2) = "
+                               "0.063 is the normal-distribution rule; with n - 1 = 2 degrees "
+                               "of freedom the factor is t = 4.30, a margin of 0.136 > 0.10.")
+            if n == 5 and "relu" in got:
+                return False, ("with 5 seeds t_{0.975, 4} = 2.78: the margin 2.78 * sqrt(0.01**2 "
+                               "+ 0.03**2) = 0.088 is less than relu's 0.10. Use n - 1 degrees "
+                               "of freedom from the table.")
+            return False, f"{n} seeds per mean: got {sorted(got)}, expected {sorted(want)}."
+        return True, ("with 3 seeds relu (0.10 behind) is still a tie (margin 0.136); with 5 it is "
+                      "not (0.088): more seeds, a smaller t and a sharper verdict.")
 
     return report("within_noise", judge)
 
