@@ -125,8 +125,9 @@ def test_lesson_pages_show_every_saved_figure_with_its_alt_text(site):
         images.feed(page)
         figures = [alt for src, alt in images.found if src.startswith("../_images/")]
         assert len(figures) == saved_figures(path), path.name  # widgets included
-        assert figures == alts, path.name
-        assert "VBox(children" not in page and "FigureBox(children" not in page
+        assert figures == alts, f"{path.name}: figures without their alt text (plots.show)"
+        assert "VBox(children" not in page and "FigureBox(children" not in page, \
+            f"{path.name}: a widget shows its repr, not its picture (re-execute the notebook)"
         assert "mybinder.org/v2/gh/" in page and "colab.research.google.com/github/" in page
         assert "# Colab: install actlib" not in page
 
