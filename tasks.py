@@ -4,6 +4,7 @@
     python tasks.py test       # = make test: the same set-up, then ruff and every test
     python tasks.py test-all   # = make test-all: test, the environment checks, claims (seeds 1-4)
     python tasks.py claims     # = make claims: every notebook under seeds 0-4
+    python tasks.py site       # = make site: the course website, offline, into _build/site
     python tasks.py notebooks | assignments | bench
     python tasks.py --dry-run test          # print the commands instead of running them
 
@@ -97,12 +98,13 @@ def commands(task: str, extra: list[str], py: Path) -> list[tuple[list[str], dic
             ([p, "scripts/claims.py", "--seeds", "1-4"], {}),  # seed 0: the nbval run
         ]
     scripts = {"claims": "scripts/claims.py", "notebooks": "scripts/run_notebooks.py",
-               "assignments": "scripts/assignments.py", "bench": "benchmarks/run_all.py"}
+               "assignments": "scripts/assignments.py", "bench": "benchmarks/run_all.py",
+               "site": "docs/build.py"}
     if task in scripts:
         default = ["release"] if task == "assignments" else []
         return [([p, scripts[task], *(extra or default)], {})]
     raise SystemExit(f"tasks.py: unknown command {task!r}; one of: lab, test, test-all, claims, "
-                     "notebooks, assignments, bench")
+                     "notebooks, assignments, bench, site")
 
 
 RECORD = Path("test-output") / "make-test.json"  # the last `make test`: `make bench` reports it

@@ -235,6 +235,13 @@ class FigureBox(W.VBox):
     JupyterLab on a notebook it did not run, the course website, text-only readers) pick the PNG
     or the text. ``alt`` is called at display time: it describes what the figure shows now.
     Works with ipywidgets 8 (``_repr_mimebundle_``) and 7 (``_ipython_display_``).
+
+    A new widget ends like the ones here::
+
+        redraw = _Redraw(controls, my_figure)
+        redraw()
+        return FigureBox([*control_rows, redraw.out], redraw=redraw, name="my_widget",
+                         alt=lambda: f"Line chart of ... for {controls['x'].value}: ...")
     """
 
     def __init__(self, children=(), *, redraw: _Redraw, alt: Callable[[], str], name: str,

@@ -26,7 +26,6 @@ extensions = [
 
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "build.py"]
-templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["actlib.css"]
 

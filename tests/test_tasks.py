@@ -66,6 +66,8 @@ def test_what_each_command_runs():
     assert tasks.commands("assignments", [], py) == [(["py", "scripts/assignments.py",
                                                         "release"], {})]
     assert tasks.commands("claims", ["--seeds", "5-9"], py)[0][0][-2:] == ["--seeds", "5-9"]
+    assert tasks.commands("site", [], py) == [(["py", "docs/build.py"], {})]
+    assert tasks.commands("site", ["--out", "x"], py)[0][0][-2:] == ["--out", "x"]
     lab = tasks.commands("lab", [], py)[0][0]
     assert lab[1:5] == ["-m", "jupyter", "lab", "notebooks"]
     with pytest.raises(SystemExit, match="unknown command 'tests'"):

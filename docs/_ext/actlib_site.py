@@ -11,6 +11,7 @@ cell sets one. A figure saved without alt text is a build warning (an error with
 
 from __future__ import annotations
 
+import functools
 import re
 
 from myst_nb.core.render import NbElementRenderer
@@ -73,8 +74,31 @@ def clean_docstring(app, what, name, obj, options, lines):
         lines[i] = line
 
 
+TOGGLE_LABEL = "Show or hide this section's pages"
+
+
+def label_toggles(app, pagename, templatename, context, doctree):
+    """The navigation's expand/collapse toggles (pydata-sphinx-theme: a <summary> holding only
+    a chevron icon) get a name screen readers can say (axe: summary-name)."""
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    @functools.wraps(generate)
+    def labelled(*args, **kwargs):
+        soup = generate(*args, **kwargs)
+        if hasattr(soup, "select"):
+            for summary in soup.select("summary"):
+                if not summary.get_text(strip=True) and not summary.get("aria-label"):
+                    summary["aria-label"] = TOGGLE_LABEL
+        return soup
+
+    context["generate_toctree_html"] = labelled
+
+
 def setup(app):
     NbElementRenderer.render_image = render_image
+    app.connect("html-page-context", label_toggles, priority=900)  # after the theme's
     app.connect("autodoc-process-docstring", clean_docstring)
     app.connect("html-page-context", licence_footer)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
