@@ -365,12 +365,12 @@ def side_by_side(setups: Mapping[str, tuple[str, str]], data="circles", *, depth
     Keras ``fit`` of k separate 20-layer networks spends most of its time building the graph),
     with the loss :math:`\sum_j L_j`, each :math:`L_j` network j's mean cross-entropy on the
     batch, so each network gets exactly its own gradient, and Keras' Adam for each weight
-    (:math:`eta_1 = 0.9`, :math:`eta_2 = 0.999`, :math:`\epsilon = 10^{-7}`):
+    (:math:`\beta_1 = 0.9`, :math:`\beta_2 = 0.999`, :math:`\epsilon = 10^{-7}`):
 
-    .. math:: m \leftarrow eta_1 m + (1 - eta_1) g, \quad
-              v \leftarrow eta_2 v + (1 - eta_2) g^2, \quad
-              w \leftarrow w - \eta rac{\sqrt{1 - eta_2^t}}{1 - eta_1^t}
-              rac{m}{\sqrt v + \epsilon}.
+    .. math:: m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad
+              v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \quad
+              w \leftarrow w - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}
+              \frac{m}{\sqrt v + \epsilon}.
 
     Every network sees the same mini-batches of ``batch_size`` in the same order (shuffled each
     epoch, from ``seed``), so an epoch is ceil(n_train / batch_size) Adam steps. With
