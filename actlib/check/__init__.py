@@ -17,6 +17,7 @@ from ._core import (  # noqa: F401  (re-exported)
 from .choosing import *  # noqa: F403
 from .initialisation import *  # noqa: F403
 from .modern import *  # noqa: F403
+from .practice import *  # noqa: F403
 from .relu import *  # noqa: F403
 from .sigmoid import *  # noqa: F403
 from .softmax import *  # noqa: F403
