@@ -33,8 +33,8 @@ import numpy as np
 from .deepnet import Propagation, init_weights, mean_correlation, one_blas_thread, unit_std
 from .functions import NAMES, get
 
-__all__ = ["BLOCKS", "GATED", "block_propagation", "cached_block_propagation", "gain",
-           "layer_norm", "layer_norm_vjp", "residual_variance", "rms_norm", "rms_norm_vjp"]
+__all__ = ["BLOCKS", "GATED", "block_propagation", "cached_block_propagation", "clear_cache",
+           "gain", "layer_norm", "layer_norm_vjp", "residual_variance", "rms_norm", "rms_norm_vjp"]
 
 #: The blocks ``block_propagation`` stacks.
 BLOCKS = ("plain", "layernorm", "rmsnorm", "residual")
@@ -223,4 +223,9 @@ def cached_block_propagation(block: str, name: str, depth: int = 50, width: int 
                              n: int = 128, seed: int = 0) -> Propagation:
     """``block_propagation(...)`` remembered per setting (read-only arrays), for the widget."""
     return _cached(block, name, depth, width, n, seed)
+
+
+def clear_cache() -> None:
+    """Forget every ``cached_block_propagation`` result (benchmarks measure cold redraws)."""
+    _cached.cache_clear()
 

@@ -152,7 +152,7 @@ def train_classifier(X_train, y_train, classes: int, *, label_smoothing: float =
     """A small Keras MLP (one hidden ReLU layer of ``width`` units, He weights, logits out)
     trained with Adam on cross-entropy against ``smooth_labels(y, classes, label_smoothing)``,
     verbose=0. Returns the model (call ``model.predict(X, verbose=0)`` for logits)."""
-    import keras
+    from .layers import keras  # (sets TensorFlow quiet before it loads)
 
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([

@@ -39,7 +39,8 @@ from .functions import NAMES, get
 __all__ = ["PANELS", "SLIDERS", "FigureBox", "activation_explorer", "explorer_figure",
            "gradient_flow", "gradient_flow_figure", "propagation_figure", "render_png",
            "self_normalisation", "self_normalisation_figure", "self_normalisation_warm_up",
-           "shrink_factor", "signal_propagation", "softmax_temperature", "temperature_figure"]
+           "shrink_factor", "signal_propagation", "softmax_temperature", "temperature_figure",
+           "block_figure", "block_signal", "block_signal_warm_up"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
@@ -668,7 +669,7 @@ def block_signal(block: str = "plain", activation: str = "relu", depth: int = 50
         "depth": W.IntSlider(value=depth, min=2, max=BLOCKS_MAX_DEPTH, description="depth",
                              style=_LABELS, continuous_update=False),
     }
-    redraw = _Redraw(controls, block_figure)
+    redraw = _Redraw(controls, block_figure, then=block_signal_warm_up)
     redraw()
 
     def alt() -> str:
@@ -683,3 +684,13 @@ def block_signal(block: str = "plain", activation: str = "relu", depth: int = 50
 
     return FigureBox([W.HBox([controls["block"], controls["activation"]]), controls["depth"],
                       redraw.out], redraw=redraw, alt=alt, name="block_signal")
+
+
+def block_signal_warm_up(block: str = "plain", activation: str = "relu", depth: int = 50,
+                         width: int = 64, seed: int = 0) -> None:
+    """Compute (and remember) the other blocks at this activation and depth: the widget calls it
+    after each picture, so switching the block finds its numbers ready (20 to 50 ms a stack)."""
+    from . import blocks
+
+    for kind in blocks.BLOCKS:
+        blocks.cached_block_propagation(kind, activation, depth, width, n=128, seed=seed)

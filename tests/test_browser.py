@@ -65,6 +65,9 @@ MOVES = {
     "04_relu_variants": [Move("slider", "depth", "10")],
     "05_softmax": [Move("slider", "temperature", "0.2"), Move("text", "logits", "1, 2, 3")],
     "06_modern_activations": [Move("dropdown", "compare with", "relu")],
+    "09_normalisation_residuals_softmax": [Move("dropdown", "block", "layer norm"),
+                                           Move("dropdown", "activation", "swiglu"),
+                                           Move("slider", "depth", "20")],
 }
 
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '

@@ -92,7 +92,7 @@ def ece_by_hand(student_fn) -> bool | None:
 
 # ---------------------------------------------------------------- residual stream after L blocks
 
-_RESIDUAL_CASES = ((50, 1.0, 1.0), (10, 1.0, 0.5), (100, 4.0, 0.02), (1, 0.0, 1.0), (24, 1.0, 2.0))
+_RESIDUAL_CASES = ((50, 1.0, 0.5), (10, 1.0, 0.5), (100, 4.0, 0.02), (1, 0.0, 1.0), (24, 1.0, 2.0))
 
 
 def residual_std_after(student_fn) -> bool | None:
