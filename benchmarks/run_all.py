@@ -101,6 +101,18 @@ WIDGETS = {
             {"gate": "gelu", "a": -3.0}, [{"gate": "gelu", "a": -2.75},
                                                            {"gate": "sigmoid", "a": -3.0}]),
     }),
+    "blocks (lesson 09)": ("block_figure", {
+        "defaults (plain, relu, depth 50)": (
+            {"block": "plain", "activation": "relu", "depth": 50},
+            [{"block": "layer norm", "activation": "relu", "depth": 50},
+             {"block": "plain", "activation": "relu", "depth": 49}]),
+        "largest (pre-norm residual, swiglu, depth max: the slowest stack)": (
+            {"block": "pre-norm residual", "activation": "swiglu",
+             "depth": ("BLOCKS_MAX_DEPTH", 0)},
+            [{"block": "RMS norm", "activation": "swiglu", "depth": ("BLOCKS_MAX_DEPTH", 0)},
+             {"block": "pre-norm residual", "activation": "swiglu",
+              "depth": ("BLOCKS_MAX_DEPTH", -1)}]),
+    }),
 }
 
 
@@ -196,7 +208,7 @@ def _redraw_ms(draw, neighbours, repeat: int) -> dict[str, float]:
     warm:  the same, but the setting was shown before (a slider drag revisits them)."""
     import matplotlib.pyplot as plt
 
-    from actlib import deepnet, widgets
+    from actlib import blocks, deepnet, widgets
 
     def redraw(which, fig):
         start, cpu = time.perf_counter(), time.process_time()
@@ -207,11 +219,13 @@ def _redraw_ms(draw, neighbours, repeat: int) -> dict[str, float]:
     times = {"first": [], **{f"cold {i}": [] for i in range(len(neighbours))}, "warm": []}
     for _ in range(repeat):
         deepnet.clear_caches()
+        blocks.clear_cache()
         fig, t = redraw(draw, None)
         times["first"].append(t)
         plt.close(fig)
         for i, neighbour in enumerate(neighbours):
             deepnet.clear_caches()
+            blocks.clear_cache()
             fig, _ = redraw(neighbour, None)
             fig, t = redraw(draw, fig)
             times[f"cold {i}"].append(t)

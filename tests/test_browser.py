@@ -67,6 +67,9 @@ MOVES = {
     "06_modern_activations": [Move("dropdown", "compare with", "relu")],
     "08_gates_and_hardware": [Move("dropdown", "gate", "relu (ReGLU)"),
                               Move("slider", "value a", "-2")],
+    "09_normalisation_residuals_softmax": [Move("dropdown", "block", "layer norm"),
+                                           Move("dropdown", "activation", "swiglu"),
+                                           Move("slider", "depth", "20")],
 }
 
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '

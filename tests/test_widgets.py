@@ -338,3 +338,60 @@ def test_gate_explorer_moves_and_alt_text():
     data, metadata = box.picture()
     assert "ReGLU" in data["text/plain"] and "a = -2" in data["text/plain"]
     assert metadata["image/png"]["alt"] == data["text/plain"]
+# --------------------------------------------------------------------------- blocks (lesson 09)
+
+BLOCK_SETTINGS = [
+    {"block": "plain", "activation": "relu", "depth": 50},
+    {"block": "layer norm", "activation": "relu", "depth": 50},
+    {"block": "pre-norm residual", "activation": "gelu", "depth": 50},
+    {"block": "plain", "activation": "swiglu", "depth": 50},  # overflows: lines at the edge
+    {"block": "RMS norm", "activation": "swiglu", "depth": 2},
+    {"block": "pre-norm residual", "activation": "sigmoid", "depth": 17},
+]
+
+
+def test_block_figure_redraws_like_a_new_one():
+    fig, last, reused = None, None, 0
+    for kwargs in BLOCK_SETTINGS:
+        redrawn = widgets.block_figure(**kwargs, fig=fig)
+        reused += redrawn is fig
+        fig = redrawn
+        assert len(fig.axes) == 3 and all(lines_are_finite(ax) for ax in fig.axes)
+        fresh = widgets.block_figure(**kwargs)
+        shown = pixels(fig)
+        assert np.array_equal(shown, pixels(fresh)), kwargs
+        plt.close(fresh)
+        assert last is None or not np.array_equal(shown, last), kwargs
+        last = shown
+    assert reused == len(BLOCK_SETTINGS) - 1
+    plt.close(fig)
+
+
+def test_block_figure_shows_the_measures_of_block_propagation():
+    fig = widgets.block_figure("pre-norm residual", "relu", 30)
+    p = act.blocks.cached_block_propagation("residual", "relu", 30, 64, n=128, seed=0)
+    (pooled, unit), (corr,), (back,) = (ax.get_lines() for ax in fig.axes)
+    assert np.allclose(pooled.get_ydata(), p.forward_std)
+    assert np.allclose(unit.get_ydata(), p.unit_std)
+    assert np.allclose(corr.get_ydata(), p.correlation)
+    assert np.allclose(back.get_ydata(), p.backward_std)
+    assert "30 pre-norm residual blocks, relu" in fig._suptitle.get_text()
+    plt.close(fig)
+
+
+def test_block_signal_widget_moves_warms_and_describes(monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
+    act.blocks.clear_cache()
+    box = widgets.block_signal()
+    (block, activation), depth = box.children[0].children, box.children[1]
+    # after the first picture every block at this activation and depth is ready
+    before = act.blocks._cached.cache_info()
+    block.value = "RMS norm"
+    assert act.blocks._cached.cache_info().misses == before.misses
+    activation.value = "swiglu"
+    depth.value = 2
+    assert len(shown) == 4 and len(set(shown)) == 4
+    data, metadata = box.picture()
+    alt = metadata["image/png"]["alt"]
+    assert "2 RMS norm blocks with swiglu" in alt and data["text/plain"] == alt

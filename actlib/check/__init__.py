@@ -18,6 +18,7 @@ from .choosing import *  # noqa: F403
 from .gates import *  # noqa: F403
 from .initialisation import *  # noqa: F403
 from .modern import *  # noqa: F403
+from .practice import *  # noqa: F403
 from .relu import *  # noqa: F403
 from .sigmoid import *  # noqa: F403
 from .softmax import *  # noqa: F403
