@@ -34,9 +34,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import deepnet, plots
-from .functions import NAMES, get
+from .functions import ELEMENTWISE_NAMES, NAMES, get
 
-__all__ = ["PANELS", "SLIDERS", "FigureBox", "activation_explorer", "explorer_figure",
+__all__ = ["EXPLORER_NAMES", "PANELS", "SLIDERS", "FigureBox", "activation_explorer",
+           "explorer_figure",
            "gradient_flow", "gradient_flow_figure", "propagation_figure", "render_png",
            "self_normalisation", "self_normalisation_figure", "self_normalisation_warm_up",
            "shrink_factor", "signal_propagation", "softmax_temperature", "temperature_figure",
@@ -282,6 +283,12 @@ def _factors(fig) -> list[str]:
 
 # --------------------------------------------------------------------------- activation explorer
 
+#: What the explorer offers: the lessons' activations, then the newer elementwise ones (relu6,
+#: hard_sigmoid, hard_silu, squared_relu: lesson 08). The gated units map a vector to a shorter
+#: one, so they have no curve f(x) to draw here (lesson 08's gate explorer shows them).
+EXPLORER_NAMES = (*NAMES, *(n for n in ELEMENTWISE_NAMES if n not in NAMES))
+
+
 def explorer_figure(name: str = "relu", compare: str | None = None, fig=None, **params):
     """f and f' of ``name`` with ``params`` (and of ``compare``, with defaults), in one figure
     (``fig``, from an earlier call, redrawn if given)."""
@@ -291,7 +298,8 @@ def explorer_figure(name: str = "relu", compare: str | None = None, fig=None, **
     ax = fig.axes[0]
     plots.plot_activation(name, ax=ax, **params)
     if compare and compare != "(none)":
-        plots.plot_activation(compare, ax=ax, color="tab:orange")
+        own, theirs = plots.color_for(name), plots.color_for(compare)
+        plots.plot_activation(compare, ax=ax, color=theirs if theirs != own else "0.25")
         ax.set_title(f"{name} vs {compare}: f (solid) and f' (dashed)")
     ax.set_ylim(-2.2, 5.2)
     return _fixed_titles(fig)
@@ -299,9 +307,9 @@ def explorer_figure(name: str = "relu", compare: str | None = None, fig=None, **
 
 def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Widget:
     """Choose any activation, move its parameters, see f and f' (and optionally a second one)."""
-    choice = W.Dropdown(options=NAMES, value=get(name).name, description="activation",
-                        style=_LABELS)
-    other = W.Dropdown(options=("(none)", *NAMES), value=compare or "(none)",
+    choice = W.Dropdown(options=EXPLORER_NAMES, value=get(name).name,
+                        description="activation", style=_LABELS)
+    other = W.Dropdown(options=("(none)", *EXPLORER_NAMES), value=compare or "(none)",
                        description="compare with", style=_LABELS)
     sliders = {(n, p): W.FloatSlider(value=get(n).defaults[p], min=lo, max=hi, step=step,
                                      description=p, style=_LABELS, continuous_update=False)
@@ -312,7 +320,7 @@ def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Wid
         fig = redraw.fig
         ax = fig.axes[0]
         shown = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
-        compared = (f", compared with {other.value} (orange)"
+        compared = (f", compared with {other.value} (in its own colour)"
                     if other.value not in (None, "(none)") else "")
         return (f"Line chart titled \"{ax.get_title()}\": {choice.value}{compared}, each with "
                 f"its derivative, f solid and f' dashed, on x from -5 to 5 (lines: "

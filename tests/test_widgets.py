@@ -395,3 +395,26 @@ def test_block_signal_widget_moves_warms_and_describes(monkeypatch):
     data, metadata = box.picture()
     alt = metadata["image/png"]["alt"]
     assert "2 RMS norm blocks with swiglu" in alt and data["text/plain"] == alt
+
+
+# --------------------------------------------------------------------------- explorer choices
+
+def test_explorer_offers_every_elementwise_activation_and_draws_each():
+    assert set(act.ELEMENTWISE_NAMES) <= set(widgets.EXPLORER_NAMES)
+    assert widgets.EXPLORER_NAMES[:len(act.NAMES)] == act.NAMES  # the lessons' order first
+    assert not set(act.GATED_NAMES) & set(widgets.EXPLORER_NAMES)
+    for name in ("relu6", "hard_sigmoid", "hard_silu", "squared_relu"):
+        fig = widgets.explorer_figure(name)
+        assert np.allclose(fig.axes[0].lines[0].get_ydata(),
+                           act.get(name)(fig.axes[0].lines[0].get_xdata()))
+        plt.close(fig)
+
+
+def test_explorer_draws_the_compared_activation_in_its_own_colour():
+    fig = widgets.explorer_figure("relu", compare="leaky_relu")
+    colours = {line.get_color() for line in fig.axes[0].lines}
+    assert {plots.color_for("relu"), plots.color_for("leaky_relu")} <= colours
+    plt.close(fig)
+    fig = widgets.explorer_figure("relu", compare="relu")  # the same colour twice: one is grey
+    assert {plots.color_for("relu"), "0.25"} <= {line.get_color() for line in fig.axes[0].lines}
+    plt.close(fig)
