@@ -58,7 +58,8 @@ from .seeds import seed
 __version__ = "0.1.0"
 
 _SUBMODULES = ("data", "deepnet", "layers", "training", "models", "measure", "experiment",
-               "together", "plots", "widgets", "check", "study", "variance")
+               "together", "plots", "widgets", "check", "study", "variance", "gated", "ffn",
+               "quantise", "recurrent", "blocks", "calibration", "attention")
 
 __all__ = ["ALL_NAMES", "ELEMENTWISE_NAMES", "GATED_NAMES", "NAMES", "SELU_ALPHA", "SELU_SCALE",
            "VECTOR_NAMES", "Activation", "elu", "geglu", "gelu", "get", "glu", "hard_sigmoid",
