@@ -113,17 +113,18 @@ def home_page(readme: str, template: str) -> str:
 
 
 def api_page(template: str) -> str:
-    """Every activation (``act.NAMES``) with its docstring's formula, then every public module
-    of actlib but the two that define the activations."""
+    """Every activation (``act.ALL_NAMES``: the elementwise ones, softmax, the gated units and
+    maxout) with its docstring's formula, then every public module of actlib but the three that
+    define the activations."""
     import pkgutil
 
     import actlib as act
 
-    entries = "\n".join(f".. autofunction:: actlib.{name}\n" for name in act.NAMES)
+    entries = "\n".join(f".. autofunction:: actlib.{name}\n" for name in act.ALL_NAMES)
     modules = "\n".join(f".. automodule:: actlib.{m.name}\n   :members:\n"
                         for m in pkgutil.iter_modules(act.__path__)
                         if not m.name.startswith("_") and m.name not in ("activation",
-                                                                         "functions"))
+                                                                         "functions", "gated"))
     return template.replace("{{ activations }}", entries).replace("{{ modules }}", modules)
 
 
