@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._inputs import rng_param
-from .functions import NAMES, get
+from .functions import ELEMENTWISE_NAMES, NAMES, get
 
 #: Weight initialisations by name, as Keras defines their variances (NumPy draws plain, not
 #: truncated, normals; the variance is what matters here).
@@ -78,8 +78,9 @@ def one_blas_thread(fn):
 
 
 def _check_net(fname, name, depth, width, n, max_depth=1000):
-    if name not in NAMES and name != "swish":
-        raise ValueError(f"{fname}: unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+    if name not in NAMES and name not in ELEMENTWISE_NAMES and name not in ("swish", "hard_swish"):
+        raise ValueError(f"{fname}: unknown activation {name!r}; choose an elementwise one: "
+                         f"{', '.join(ELEMENTWISE_NAMES)}")
     for pname, value, low in (("depth", depth, 1), ("width", width, 1), ("n", n, 1)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
             raise ValueError(f"{fname}: {pname} must be an int >= {low}, got {value!r}")

@@ -178,3 +178,12 @@ def test_bad_arrays_for_the_measures():
         deepnet.unit_std(np.ones((1, 3)))
     with pytest.raises(ValueError, match="mean_correlation: z must be a 2-d array"):
         deepnet.mean_correlation(np.ones(3))
+
+
+def test_the_newer_elementwise_activations_propagate_and_gated_ones_are_refused():
+    p = deepnet.propagation("hard_silu", depth=3, width=16, n=32, seed=0)
+    assert np.all(np.isfinite(p.forward_std)) and len(p.correlation) == 3
+    deepnet.forward("hard_swish", 2, 8, seed=0)
+    with pytest.raises(ValueError, match="propagation: unknown activation 'swiglu'; choose an "
+                                         "elementwise one"):
+        deepnet.propagation("swiglu", depth=3, width=16, n=32, seed=0)
