@@ -17,7 +17,7 @@ c.CourseDirectory.course_id = "actlib"
 # The student's stub, as in the lessons' exercises.
 c.ClearSolutions.code_stub = {"python": "# your code here\nraise NotImplementedError"}
 
-# Seconds per cell when validating and autograding (the Keras task in 02_relu takes ~20 s).
+# Seconds per cell when validating and autograding (the slowest cell takes a few seconds).
 c.Execute.timeout = 300
 
 # `nbgrader zip_collect` (scripts/assignments.py collect): a submission is

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -40,7 +41,35 @@ SCRIPT = ROOT / "scripts" / "assignments.py"
 WRONG_ANSWERS = Path(__file__).resolve().parent / "assignments"
 
 IDS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir())
-STUDENTS = ("solution", "untouched", "wrong")
+HONEST = ("solution", "untouched", "wrong")
+
+spec = importlib.util.spec_from_file_location("tamper", WRONG_ANSWERS / "tamper.py")
+tamper = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tamper)
+
+#: Tampering submissions: the wrong answers with attacks appended to every answer cell. Every
+#: attack is tried on every assignment, grouped by what it attacks (the kernel's tools, the
+#: grader's record, the grader's files); on 01_sigmoid each attack is also tried alone.
+#: ACTLIB_TAMPER=all tries each alone on every assignment (slower).
+GROUPS = {
+    "tamper_kernel": ("rebind_helpers", "rebind_references", "always_equal", "sys_modules_swap",
+                      "exec_hidden"),
+    "tamper_record": ("silence_and_fake_record", "patch_recorder_and_exit"),
+    "tamper_files": ("read_grader_files", "rewrite_grader_files"),
+}
+assert sorted(a for g in GROUPS.values() for a in g) == sorted(tamper.ATTACKS)
+
+
+def tamperers(a: str) -> dict[str, tuple[str, ...]]:
+    """student id -> the attacks in that submission of assignment a."""
+    alone = {f"tamper_{name}": (name,) for name in tamper.ATTACKS}
+    if os.environ.get("ACTLIB_TAMPER") == "all":
+        return {**GROUPS, **alone}
+    return {**GROUPS, **alone} if a == "01_sigmoid" else dict(GROUPS)
+
+
+def students(a: str) -> tuple[str, ...]:
+    return (*HONEST, *tamperers(a))
 
 #: Autograded score of each submission, out of 10: the solutions get every point, the untouched
 #: student version none, and the wrong answers only the visible tests' points.
@@ -179,6 +208,11 @@ def graded(course: Path) -> Path:
             (archive / student / f"{a}.ipynb").write_text(json.dumps(nb))
         with zipfile.ZipFile(archive / "wrong.zip", "w") as z:  # one student hands in a zip
             z.writestr(f"{a}.ipynb", json.dumps(answered(release, wrong_answers(a))))
+        for student, attacks in tamperers(a).items():
+            code = "\n".join(tamper.ATTACKS[name] for name in attacks)
+            nb = answered(release, {k: f"{v}\n{code}" for k, v in wrong_answers(a).items()})
+            (archive / student).mkdir(parents=True)
+            (archive / student / f"{a}.ipynb").write_text(json.dumps(nb))
     assignments(course, "collect")
     assignments(course, "autograde")
     assignments(course, "export")
@@ -270,10 +304,11 @@ def test_expected_wrong_scores_are_the_visible_points():
 
 # ------------------------------------------------------------------------- the student versions
 
-def test_critical_scale_cannot_be_answered_by_a_name_lookup():
-    """Assignment 03's task 3: act.variance.gain(name) is the lesson's answer key. A solution that
-    looks the activation's name up passes on actlib's activations, so the hidden tests include
-    activations actlib does not have; the source's own solution passes them."""
+def test_critical_sigma_w_is_tested_on_the_literature_and_on_activations_actlib_lacks():
+    """Assignment 03's task 3 asks for the critical sigma_w at a given sigma_b (chi_1 = 1; Poole
+    et al. 2016). Its hidden tests check tanh at several sigma_b against mean-field theory
+    computed in the test (1.193, 1.304, 1.396 for sigma_b = 0.1, 0.2, 0.3), and activations actlib
+    does not have, so an answer that knows only tanh's values fails; the solution passes."""
     import numpy as np
 
     import actlib as act
@@ -282,19 +317,20 @@ def test_critical_scale_cannot_be_answered_by_a_name_lookup():
              for c in source_notebook("03_initialisation")["cells"]}
     hidden = "\n".join(line for line in cells["task3_hidden"].splitlines()
                        if "HIDDEN TESTS" not in line)
-
-    def lookup(f):  # the shortcut: the answer key by name, 1 for a name it does not know
-        try:
-            return act.variance.gain(f.__name__)
-        except ValueError:
-            return 1.0
-
-    assert np.isclose(lookup(act.tanh), 1.5925, rtol=1e-3)  # it passes the visible tests
-    with pytest.raises(AssertionError, match="a third of tanh"):
-        exec(hidden, {"np": np, "act": act, "critical_scale": lookup})
+    literature = {0.0: (1.0, 0.0), 0.1: (1.1934, 0.2733), 0.2: (1.3041, 0.5121),
+                  0.3: (1.3956, 0.7635)}
     namespace = {"np": np, "act": act}
     exec(solution_code(cells["task3_answer"]), namespace)
-    exec(hidden, namespace)  # the source's solution passes
+    for sigma_b, (sigma_w, q) in literature.items():
+        got = namespace["critical_sigma_w"](act.tanh, act.tanh.derivative, sigma_b)
+        np.testing.assert_allclose(got, (sigma_w, q), rtol=2e-3, atol=2e-3)
+    exec(hidden, namespace)  # the source's solution passes its hidden tests
+
+    def tanh_only(f, df, sigma_b=0.0):  # the shortcut: tanh's values, whatever f is
+        return literature[round(sigma_b, 1)]
+
+    with pytest.raises(AssertionError, match="sin, sigma_b = 0.3"):
+        exec(hidden, {"np": np, "act": act, "critical_sigma_w": tanh_only})
 
 
 @pytest.mark.parametrize("a", IDS)
@@ -337,10 +373,10 @@ def test_release_imports_only_what_students_have(course, a):
 @pytest.mark.parametrize("a", IDS)
 def test_autograde_gives_the_exact_scores(graded, a):
     with Gradebook(f"sqlite:///{graded / 'gradebook.db'}") as gb:
-        scores = {s: gb.find_submission(a, s).score for s in STUDENTS}
+        scores = {s: gb.find_submission(a, s).score for s in HONEST}
         lost = {s: [(g.name, g.score, g.max_score) for g in
                     gb.find_submission_notebook(a, a, s).grades if g.score != g.max_score]
-                for s in STUDENTS if scores[s] != EXPECTED[a][s]}
+                for s in HONEST if scores[s] != EXPECTED[a][s]}
         assert scores == EXPECTED[a], f"{a}: cells that lost points (name, score, of): {lost}"
         assert gb.find_assignment(a).max_score == 10
         # the wrong answers pass every visible test and fail every hidden one
@@ -350,21 +386,62 @@ def test_autograde_gives_the_exact_scores(graded, a):
             assert grade.score == full, f"{grade.name}: {grade.score} of {grade.max_score}"
 
 
+@pytest.mark.parametrize("a", IDS)
+def test_tampering_scores_no_more_than_the_wrong_answers_and_is_flagged(graded, a):
+    """Every attack in tests/assignments/tamper.py: rebound comparisons and references, always-
+    equal results, a swapped NumPy, code hidden in exec, a silenced traceback and a fake record,
+    a replaced recorder and a killed kernel, the grader's files read or rewritten."""
+    sys.path.insert(0, str(graded))
+    from grader.preprocessors import flags_of
+
+    with Gradebook(f"sqlite:///{graded / 'gradebook.db'}") as gb:
+        for student in HONEST:  # honest work is never flagged
+            assert flags_of(gb, a, student) == [], f"{a}, {student}: {flags_of(gb, a, student)}"
+        for student, attacks in tamperers(a).items():
+            score = gb.find_submission(a, student).score
+            assert score <= EXPECTED[a]["wrong"], f"{a}, {attacks}: {score} points"
+            flags = flags_of(gb, a, student)
+            assert flags, f"{a}, {attacks}: not flagged"
+            assert all(re.match(r"\S+: \S", f) for f in flags), flags  # the cell, the reason
+            if attacks == ("rebind_helpers",):  # the replay is what caught it
+                assert any("passed in the student's kernel, failed when the grader" in f
+                           for f in flags), flags
+            if "read_grader_files" in attacks or "rewrite_grader_files" in attacks:
+                assert score == 0 and any("grader's files" in f for f in flags), flags
+    # the grader's files, restored after the attack that rewrote them
+    for name in ("nbgrader_config.py", "grader/replay.py"):
+        assert (graded / name).read_text() == (COURSE / name).read_text()
+
+
+def test_scores_lists_the_flags(graded):
+    run = assignments(graded, "scores", "01_sigmoid")
+    rows = dict(re.findall(r"^01_sigmoid\s+(\S+)\s+.*?/ 10(.*)$", run.stdout, re.M))
+    assert rows["solution"] == "" and "FLAGGED" in rows["tamper_rebind_helpers"]
+    assert "flagged: task1_answer: rebinds np.allclose" in run.stdout
+
+
 def test_export_writes_every_grade_as_csv(graded):
     with (graded / "grades.csv").open() as f:
         rows = list(csv.DictReader(f))
-    got = {(r["assignment"], r["student_id"]): float(r["score"]) for r in rows}
-    assert got == {(a, s): EXPECTED[a][s] for a in IDS for s in STUDENTS}
+    got = {(r["assignment"], r["student_id"]): float(r["score"]) for r in rows
+           if r["student_id"] in HONEST}
+    assert got == {(a, s): EXPECTED[a][s] for a in IDS for s in HONEST}
     assert {float(r["max_score"]) for r in rows} == {10.0}
+    flags = {(r["assignment"], r["student_id"]): r["flags"] for r in rows}
+    assert all(flags[a, s] == "" for a in IDS for s in HONEST)
+    assert all(flags[a, s] for a in IDS for s in tamperers(a)), "a tampering row without flags"
 
 
 def test_feedback_is_one_html_page_per_submission(graded):
     assignments(graded, "feedback", "05_softmax")
-    for student in STUDENTS:
+    for student in HONEST:
         page = graded / "feedback" / student / "05_softmax" / "05_softmax.html"
         assert page.exists()
         score = EXPECTED["05_softmax"][student]
         assert re.search(rf"Score:\s*{score}(\.0)?\s*/\s*10", page.read_text()), page
+        assert "FLAGGED" not in page.read_text()
+    page = (graded / "feedback" / "tamper_kernel" / "05_softmax" / "05_softmax.html").read_text()
+    assert "FLAGGED by the grader" in page and "rebinds np.allclose" in page
 
 
 # ------------------------------------------------------------------------- validate
