@@ -12,9 +12,9 @@ def leaky_relu_derivative(x, alpha=0.01):
 
 
 # %% task2_answer
-def elu_derivative(x, alpha=1.0):
+def celu_derivative(x, alpha=1.0):
     x = np.asarray(x, dtype=float)
-    return np.where(x > 0, 1.0, np.exp(np.minimum(x, 0)))  # ignores alpha
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0) / alpha))  # ELU's habit: alpha *
 
 
 # %% task3_answer
