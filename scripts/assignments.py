@@ -151,7 +151,7 @@ def export(args) -> int:
         rows = list(csv.DictReader(f))
     with Gradebook(f"sqlite:///{args.course / 'gradebook.db'}") as gb:
         for row in rows:
-            found = flags_of(gb, row["assignment"], row["student_id"]) if row.get("score") else []
+            found = flags_of(gb, row["assignment"], row["student_id"])
             row["flags"] = " || ".join(found)
     with to.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=[*rows[0].keys()] if rows else ["flags"])

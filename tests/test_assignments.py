@@ -470,3 +470,45 @@ def test_the_readme_table_lists_every_assignment_with_its_points():
         points = [t.points for t in tasks(source_notebook(a))]
         assert said == points, (f"README.md's table says {a}'s tasks are worth {said} points, "
                                 f"the notebook's headings {points}")
+
+
+# ------------------------------------------------------------------------- not the lessons' answers
+
+def exercise_functions() -> dict[str, list[str]]:
+    """The functions the lessons' exercises ask for (cells that say NotImplementedError): name ->
+    parameter names, from notebooks/NN_*.ipynb."""
+    import ast
+
+    found = {}
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in load(path)["cells"]:
+            text = source(cell)
+            if cell["cell_type"] != "code" or "NotImplementedError" not in text:
+                continue
+            text = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("%"))
+            for node in ast.parse(text).body:
+                if isinstance(node, ast.FunctionDef):
+                    found[node.name] = [a.arg for a in node.args.args]
+    return found
+
+
+def test_no_graded_task_repeats_a_lesson_exercise():
+    """A graded function must not be a lesson exercise under the same name, nor under a name that
+    contains the other (count_dead_units / dead_units) with the same parameters."""
+    import ast
+
+    lessons = exercise_functions()
+    assert len(lessons) >= 25, sorted(lessons)  # the parser still finds the exercises
+    for a in IDS:
+        for cell in source_notebook(a)["cells"]:
+            if not nbgrader_meta(cell).get("solution"):
+                continue
+            for node in ast.parse(solution_code(source(cell))).body:
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                params = [p.arg for p in node.args.args]
+                for name, lesson_params in lessons.items():
+                    a_, b_ = f"_{name}_", f"_{node.name}_"  # whole words: elu is not in relu
+                    same = name == node.name or ((a_ in b_ or b_ in a_) and params == lesson_params)
+                    assert not same, (f"{a}: {node.name}{tuple(params)} repeats the lesson "
+                                      f"exercise {name}{tuple(lesson_params)}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 from . import FLAG_PREFIX, MIME
@@ -192,7 +192,11 @@ class SaveFlags(NbGraderPreprocessor):
 def flags_of(gb: Gradebook, assignment: str, student: str) -> list[str]:
     """The flags the grader left on one submission (from the gradebook's comments)."""
     out = []
-    for notebook in gb.find_submission(assignment, student).notebooks:
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:  # nothing handed in
+        return out
+    for notebook in submission.notebooks:
         for comment in notebook.comments:
             for line in (comment.auto_comment or "").splitlines():
                 if line.startswith(FLAG_PREFIX):
