@@ -27,7 +27,16 @@ pytest.importorskip("nbgrader", reason="nbgrader (in requirements.txt) grades th
 from nbgrader.api import Gradebook  # noqa: E402
 
 from tests.test_assignments import (  # noqa: E402
-    COURSE, EXPECTED, GENERATED, IDS, WRONG_ANSWERS, answered, assignments, load, wrong_answers)
+    COURSE,
+    EXPECTED,
+    GENERATED,
+    IDS,
+    WRONG_ANSWERS,
+    answered,
+    assignments,
+    load,
+    wrong_answers,
+)
 
 spec = importlib.util.spec_from_file_location("tamper", WRONG_ANSWERS / "tamper.py")
 tamper = importlib.util.module_from_spec(spec)

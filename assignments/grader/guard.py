@@ -49,8 +49,9 @@ class Guard:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.touched = self._inotify.read({f.name for f in self.files} | {p.name for p in self.side},
-                                          {f.parent for f in self.files}) if self._inotify else []
+        names = {f.name for f in self.files} | {p.name for p in self.side}
+        dirs = {f.parent for f in self.files}
+        self.touched = self._inotify.read(names, dirs) if self._inotify else []
         self.changed = []
         for f, before in self.snapshot.items():
             now = f.read_bytes() if f.exists() else None
