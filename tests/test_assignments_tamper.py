@@ -64,14 +64,15 @@ def test_every_attack_is_in_a_group():
 
 @pytest.fixture(scope="module")
 def tampered(tmp_path_factory) -> Path:
-    """The wrong answers and the tampering submissions, autograded and exported."""
+    """The tampering submissions, autograded and exported (the honest wrong answers are graded in
+    test_assignments.py: EXPECTED holds their score)."""
     course = tmp_path_factory.mktemp("course")
     shutil.copytree(COURSE, course, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*GENERATED))
     assignments(course, "release")
     for a in IDS:
         release = load(course / "release" / a / f"{a}.ipynb")
         wrong = wrong_answers(a)
-        students = {"wrong": answered(release, wrong)}
+        students = {}
         for student, attacks in tamperers(a).items():
             code = "\n".join(tamper.ATTACKS[name] for name in attacks)
             students[student] = answered(release, {k: f"{v}\n{code}" for k, v in wrong.items()})
@@ -97,11 +98,9 @@ def test_tampering_scores_no_more_than_the_wrong_answers_and_is_flagged(tampered
     """Rebound comparisons and references, always-equal results, a swapped NumPy, code hidden in
     exec, a silenced traceback and a fake record, a replaced recorder and a killed kernel, the
     grader's files read or rewritten."""
+    wrong = EXPECTED[a]["wrong"]  # what the honest wrong answers score (test_assignments.py)
     with Gradebook(f"sqlite:///{tampered / 'gradebook.db'}") as gb:
-        wrong = gb.find_submission(a, "wrong").score
         scores = {s: gb.find_submission(a, s).score for s in tamperers(a)}
-    assert wrong == EXPECTED[a]["wrong"]
-    assert flags(tampered, a, "wrong") == []
     for student, attacks in tamperers(a).items():
         assert scores[student] <= wrong, f"{a}, {attacks}: {scores[student]} > {wrong} points"
         found = flags(tampered, a, student)
@@ -121,7 +120,7 @@ def test_tampering_scores_no_more_than_the_wrong_answers_and_is_flagged(tampered
 def test_scores_lists_the_flags(tampered):
     run = assignments(tampered, "scores", "01_sigmoid")
     rows = dict(re.findall(r"^01_sigmoid\s+(\S+)\s+[\d.]+ / 10(.*)$", run.stdout, re.M))
-    assert rows["wrong"] == "" and "FLAGGED" in rows["tamper_rebind_helpers"]
+    assert "FLAGGED" in rows["tamper_rebind_helpers"]
     assert "flagged: task1_answer: rebinds np.allclose" in run.stdout
 
 
@@ -129,7 +128,6 @@ def test_export_has_a_flags_column(tampered):
     with (tampered / "grades.csv").open() as f:
         rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(f)}
     for a in IDS:
-        assert rows[a, "wrong"]["flags"] == ""
         for student in tamperers(a):
             assert rows[a, student]["flags"], f"{a}, {student}: no flags in the CSV"
             assert float(rows[a, student]["score"]) <= EXPECTED[a]["wrong"]

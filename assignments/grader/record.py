@@ -31,7 +31,7 @@ def _grader_digest(value, _depth=0):
         elif t is float:
             h.update(f"float:{v.hex()};".encode())
         elif isinstance(v, (_np.ndarray, _np.generic)):
-            a = _np.ascontiguousarray(_np.array(v, subok=False))
+            a = _np.array(v, subok=False, order="C")
             if a.dtype.kind not in "biuf":
                 raise TypeError(f"an array of {a.dtype}")
             h.update(f"array:{a.dtype.str}:{a.shape};".encode())
@@ -75,7 +75,7 @@ def _grader_setup(mime):
         if t is float:
             return {"float": v.hex()}
         if isinstance(v, (_np.ndarray, _np.generic)):
-            a = _np.ascontiguousarray(_np.array(v, subok=False))
+            a = _np.array(v, subok=False, order="C")
             if a.dtype.kind not in "biuf":
                 raise TypeError(f"an array of {a.dtype}")
             return {"array": a.dtype.str, "shape": list(a.shape),
