@@ -9,6 +9,10 @@ runs it in the course directory (assignments/) with this environment's nbgrader.
     .venv/bin/python scripts/assignments.py feedback             # HTML per student -> feedback/
     .venv/bin/python scripts/assignments.py scores               # the gradebook as a table
 
+Autograding awards points through the course's trusted step (assignments/grader/, wired in by
+assignments/nbgrader_config.py): the tests are checked again outside the student's kernel, and
+what looks like tampering is flagged (``scores`` lists the flags, ``export`` adds a column).
+
 The assignments themselves are the notebooks in source/: edit them in JupyterLab (``make lab``,
 then open assignments/source/), with nbgrader's Create Assignment tool for the cells' roles.
 
