@@ -540,15 +540,15 @@ def autograde(summary: list, k: int = 3) -> list[str]:
     import bench_autograde
 
     rows = bench_autograde.measure(k)
-    worst = max(r["per_submission"] for r in rows)
-    total = sum(r["per_submission"] for r in rows)
+    worst = max(r["one"] for r in rows)
+    total = sum(r["one"] for r in rows)
     ok = worst <= TARGETS["autograde_s"]
-    summary.append(("autograde, s per submission (worst assignment, trusted step included)",
-                    f"{worst:.1f} s", f"<= {TARGETS['autograde_s']} s", ok))
+    summary.append(("autograde one submission (worst assignment, trusted step and nbgrader's "
+                    "start-up included)", f"{worst:.1f} s", f"<= {TARGETS['autograde_s']} s", ok))
     return [bench_autograde.markdown(rows), "",
-            f"A class of 300 handing in all {len(rows)} assignments: 300 x {total:.1f} s = "
-            f"{300 * total / 3600:.1f} h of autograding on one core of this machine "
-            "(plus one nbgrader start-up per assignment run)."]
+            f"A class of 300 handing in all {len(rows)} assignments, one submission per "
+            f"autograde run: 300 x {total:.1f} s = {300 * total / 3600:.1f} h on this machine "
+            "(an upper bound: a run that grades many submissions starts nbgrader once)."]
 
 
 # ------------------------------------------------------------------------------------ header
