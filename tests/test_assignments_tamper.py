@@ -51,11 +51,16 @@ GROUPS = {
 
 
 def tamperers(a: str) -> dict[str, tuple[str, ...]]:
-    """student id -> the attacks in that submission of assignment a."""
+    """student id -> the attacks in that submission of assignment a. Reading the grader's files
+    is caught by inotify, on Linux only: elsewhere only the answer-cell scan flags it, and the
+    attack is not handed in."""
+    def here(attacks):
+        return tuple(n for n in attacks if sys.platform == "linux" or n != "read_grader_files")
+
     alone = {f"tamper_{name}": (name,) for name in tamper.ATTACKS}
-    if os.environ.get("ACTLIB_TAMPER") == "all" or a == "01_sigmoid":
-        return {**GROUPS, **alone}
-    return dict(GROUPS)
+    chosen = {**GROUPS, **alone} if os.environ.get("ACTLIB_TAMPER") == "all" or \
+        a == "01_sigmoid" else dict(GROUPS)
+    return {s: here(attacks) for s, attacks in chosen.items() if here(attacks)}
 
 
 def test_every_attack_is_in_a_group():
