@@ -15,7 +15,7 @@ _REASONS = why_not_reference()
 #: ones fill the gaps at the end); then the notebooks (nbval), then everything else, each group
 #: in collection order. Measured on 2 cores: the browser test runs every lesson in JupyterLab,
 #: the assignment test autogrades 15 submissions.
-SLOW_FIRST = ("tests/test_browser.py", "tests/test_site.py", "tests/test_assignments.py",
+SLOW_FIRST = ("tests/test_browser.py", "tests/test_site.py", "tests/test_assignments",
               "notebooks/")
 
 

@@ -17,7 +17,7 @@ c.CourseDirectory.course_id = "actlib"
 # The student's stub, as in the lessons' exercises.
 c.ClearSolutions.code_stub = {"python": "# your code here\nraise NotImplementedError"}
 
-# Seconds per cell when validating and autograding (the Keras task in 02_relu takes ~20 s).
+# Seconds per cell when validating and autograding (the slowest cell takes a few seconds).
 c.Execute.timeout = 300
 
 # `nbgrader zip_collect` (scripts/assignments.py collect): a submission is
@@ -26,3 +26,23 @@ c.Execute.timeout = 300
 c.FileNameCollectorPlugin.named_regexp = (
     r".*[\\/]extracted[\\/](?P<student_id>[^\\/]+)[\\/](?:.*[\\/])?(?P<file_id>[^\\/]+\.ipynb)$"
 )
+
+# Autograde with the trusted step (grader/): the student's kernel records what the student's
+# functions return, and this process replays the tests with them and awards the points.
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grader.preprocessors import SaveFlags, TrustedExecute  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+c.Autograde.autograde_preprocessors = [
+    TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    SaveFlags, AssignLatePenalties, CheckCellMetadata]

@@ -15,7 +15,9 @@ machine, its load during the run and the versions; writes benchmarks/results.md.
    and how far it is from the arithmetic limit;
 4. `make test` in a fresh clone (``--fresh-clone``), else the last recorded `make test` run
    (tasks.py records every run in test-output/make-test.json);
-5. `import actlib` time, and every activation's NumPy throughput (bench_activations.py).
+5. `import actlib` time, and every activation's NumPy throughput (bench_activations.py);
+6. seconds to autograde one submission of each assignment, the trusted step included
+   (bench_autograde.py), and what that makes for a class of 300.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts"), str(ROOT)]
 
 TARGETS = {"notebook_s": 30, "notebook_mb": 900, "widget_ms": 100, "runner_speedup": 3.0,
-           "make_test_s": 600, "import_s": 0.3, "throughput_ratio": 2.0}
+           "make_test_s": 600, "import_s": 0.3, "throughput_ratio": 2.0,
+           # 300 students x 7 assignments autograded overnight (8 h) in one process
+           "autograde_s": 13.0}
 RUNNER_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu")
 RUNNER_SETUP = {"depth": 8, "width": 32, "epochs": 20, "n": 2000, "batch_size": 64,
                 "learning_rate": 0.01}
@@ -550,6 +554,24 @@ def throughput(n: int, summary: list) -> list[str]:
             f"Worst ratio: {worst:.2f} (target <= {TARGETS['throughput_ratio']})."]
 
 
+# --------------------------------------------------------------------------------- autograde
+
+def autograde(summary: list, k: int = 3) -> list[str]:
+    """Seconds per submission of each assignment (nbgrader + the trusted step), and the class."""
+    import bench_autograde
+
+    rows = bench_autograde.measure(k)
+    worst = max(r["one"] for r in rows)
+    total = sum(r["one"] for r in rows)
+    ok = worst <= TARGETS["autograde_s"]
+    summary.append(("autograde one submission (worst assignment, trusted step and nbgrader's "
+                    "start-up included)", f"{worst:.1f} s", f"<= {TARGETS['autograde_s']} s", ok))
+    return [bench_autograde.markdown(rows), "",
+            f"A class of 300 handing in all {len(rows)} assignments, one submission per "
+            f"autograde run: 300 x {total:.1f} s = {300 * total / 3600:.1f} h on this machine "
+            "(an upper bound: a run that grades many submissions starts nbgrader once)."]
+
+
 # ------------------------------------------------------------------------------------ header
 
 def cpu_model() -> str:
@@ -614,6 +636,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="also time `make test` in a fresh clone of HEAD (several minutes)")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--n", type=int, default=10_000_000, help="values per throughput run")
+    parser.add_argument("--skip-autograde", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args(argv)
     started, t0 = datetime.datetime.now(datetime.timezone.utc), time.time()
@@ -634,6 +657,9 @@ def main(argv: list[str] | None = None) -> None:
     sections.append(("Import", lambda: import_time(summary)))
     if not args.skip_throughput:
         sections.append(("Activation throughput", lambda: throughput(args.n, summary)))
+    if not args.skip_autograde:
+        sections.append(("Autograding: seconds per submission",
+                         lambda: autograde(summary)))
     body = []
     for title, fn in sections:
         print(f"== {title}", flush=True)

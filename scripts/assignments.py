@@ -9,6 +9,10 @@ runs it in the course directory (assignments/) with this environment's nbgrader.
     .venv/bin/python scripts/assignments.py feedback             # HTML per student -> feedback/
     .venv/bin/python scripts/assignments.py scores               # the gradebook as a table
 
+Autograding awards points through the course's trusted step (assignments/grader/, wired in by
+assignments/nbgrader_config.py): the tests are checked again outside the student's kernel, and
+what looks like tampering is flagged (``scores`` lists the flags, ``export`` adds a column).
+
 The assignments themselves are the notebooks in source/: edit them in JupyterLab (``make lab``,
 then open assignments/source/), with nbgrader's Create Assignment tool for the cells' roles.
 
@@ -120,18 +124,45 @@ def collect(args) -> int:
 
 def autograde(args) -> int:
     """nbgrader autograde: run each submission with the hidden tests restored; scores go to
-    gradebook.db."""
+    gradebook.db. The trusted step (grader/, wired in nbgrader_config.py) awards the points: the
+    student's kernel only records what the student's functions return, and the tests run again
+    in nbgrader's own process on those values; tampering is flagged (see ``scores``)."""
     extra = ["--force"] + ([f"--student={args.student}"] if args.student else [])
     return _each(args.course, "autograde", args.assignments, *extra)
 
 
+def _flags(course: Path):
+    """flags(gradebook, assignment, student) from the course's trusted grader (grader/)."""
+    sys.path.insert(0, str(course))
+    from grader.preprocessors import flags_of
+
+    return flags_of
+
+
 def export(args) -> int:
-    """nbgrader export: one CSV row per student and assignment."""
+    """nbgrader export: one CSV row per student and assignment, with a column "flags" for what the
+    trusted grader flagged (empty when nothing was)."""
+    import csv
+
+    from nbgrader.api import Gradebook
+
     to = Path(args.to).resolve() if args.to else args.course / "grades.csv"
     status = nbgrader(args.course, "export", f"--to={to}").returncode
-    if not status:
-        print(f"grades in {to}")
-    return status
+    if status:
+        return status
+    flags_of = _flags(args.course)
+    with to.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    with Gradebook(f"sqlite:///{args.course / 'gradebook.db'}") as gb:
+        for row in rows:
+            found = flags_of(gb, row["assignment"], row["student_id"])
+            row["flags"] = " || ".join(found)
+    with to.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=[*rows[0].keys()] if rows else ["flags"])
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"grades in {to}")
+    return 0
 
 
 def feedback(args) -> int:
@@ -144,16 +175,22 @@ def feedback(args) -> int:
 
 
 def scores(args) -> int:
-    """Print every submission's score from the gradebook."""
+    """Print every submission's score from the gradebook, and under it what the trusted grader
+    flagged (the cell and the reason)."""
     from nbgrader.api import Gradebook
 
+    flags_of = _flags(args.course)
     db = args.course / "gradebook.db"
     if not db.exists():
         sys.exit(f"no gradebook at {db}: run release and autograde first")
     with Gradebook(f"sqlite:///{db}") as gb:
         for a in assignment_ids(args.course, args.assignments):
             for s in gb.assignment_submissions(a):
-                print(f"{a:<18} {s.student_id:<20} {s.score:5.1f} / {s.max_score:g}")
+                flags = flags_of(gb, a, s.student_id)
+                print(f"{a:<18} {s.student_id:<20} {s.score:5.1f} / {s.max_score:g}"
+                      + (f"   FLAGGED ({len(flags)})" if flags else ""))
+                for flag in flags:
+                    print(f"{'':<18}   flagged: {flag}")
     return 0
 
 

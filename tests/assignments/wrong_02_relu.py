@@ -12,24 +12,21 @@ def relu_derivative(x):
 
 
 # %% task2_answer
-def relu_layer_backward(X, W, b, upstream):
-    Z = X @ W + b
-    dZ = upstream * (Z > 0)
-    return upstream @ W.T, X.T @ dZ, dZ.sum(axis=0)  # dX skips relu'
+def relu_net_backward(X, Y, W1, b1, W2, b2):
+    Z = X @ W1 + b1
+    H = np.maximum(Z, 0)
+    dY = (H @ W2 + b2 - Y) / len(X)
+    dZ = dY @ W2.T  # skips relu'
+    return X.T @ dZ, dZ.sum(axis=0), H.T @ dY, dY.sum(axis=0)
 
 
 # %% task3_answer
-def dead_units(Z):
-    return np.all(np.asarray(Z) < 0, axis=0)  # a unit stuck at z = 0 is dead too
+def margins(X, W, b):
+    return -np.max(X @ W, axis=0)  # the bias is forgotten
 
 
 # %% task4_answer
-results = {}
-dead = {}
-training = act.training
-X_train = training.load_data("two_spirals", n=400, seed=0)[0]
-for lr in (0.001, 0.3):
-    results[lr] = training.train("relu", data="two_spirals", n=400, depth=3,
-                                 width=16, epochs=5, verbose=False)  # lr unused
-    Zs = training.hidden_outputs(results[lr].model, X_train, pre_activation=True)
-    dead[lr] = [int(dead_units(Z).sum()) for Z in Zs]
+def dead_after_step(X, W, b, upstream, lr):
+    dZ = upstream * (X @ W + b > 0)
+    W_next = W - lr * X.T @ dZ  # the bias is not stepped
+    return int(np.sum(-np.max(X @ W_next + b, axis=0) >= 0))

