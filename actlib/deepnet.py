@@ -30,6 +30,12 @@ def init_weights(fan_in: int, fan_out: int, init: str = "lecun_normal", rng=0,
     U(-l, l) with l = sqrt(6 / (fan_in + fan_out)), variance 2 / (fan_in + fan_out);
     random_normal: N(0, 0.05^2), Keras' ``RandomNormal()`` default. ``scale`` multiplies the
     standard deviation.
+
+    Also ``"orthogonal"`` (Keras' ``Orthogonal(gain=1)``; Saxe et al. 2013, arXiv:1312.6120):
+    orthonormal rows or columns, whichever are fewer, from the QR decomposition of a Gaussian
+    matrix with the signs of R's diagonal folded in (Haar-distributed). A square one keeps every
+    vector's length and every angle between vectors exactly. Not in ``INITIALIZERS``, which lists
+    the initialisers defined by a variance (``act.variance.weight_scale``).
     """
     rng = rng_param("init_weights", rng)
     if init == "lecun_normal":
@@ -41,9 +47,14 @@ def init_weights(fan_in: int, fan_out: int, init: str = "lecun_normal", rng=0,
         w = rng.uniform(-limit, limit, (fan_in, fan_out))
     elif init == "random_normal":
         w = rng.normal(0.0, 0.05, (fan_in, fan_out))
+    elif init == "orthogonal":
+        a = rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out)))
+        q, r = np.linalg.qr(a)
+        q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+        w = q if fan_in >= fan_out else q.T
     else:
         raise ValueError(f"init_weights: unknown init {init!r}; choose one of "
-                         f"{', '.join(INITIALIZERS)}")
+                         f"{', '.join(INITIALIZERS)} or orthogonal")
     return scale * w
 
 
@@ -76,26 +87,100 @@ def _check_net(fname, name, depth, width, n, max_depth=1000):
         raise ValueError(f"{fname}: depth must be <= {max_depth}, got {depth}")
 
 
+def _check_scales(fname, weight_scale, bias_std):
+    for pname, value in (("weight_scale", weight_scale), ("bias_std", bias_std)):
+        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real)
+                or not np.isfinite(value) or value < 0):
+            raise ValueError(f"{fname}: {pname} must be a finite number >= 0, got {value!r}")
+
+
+def _stream(seed, k):
+    """The k-th side stream of a network's seed (1: the error sent down, 2: the biases), so
+    that the weights and inputs are the same draws whatever is added beside them."""
+    return np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, k]))
+
+
+def _network(fname, name, widths, init, weight_scale, bias_std, n, seed, params):
+    """Weights, pre-activations z and activations h (h[0]: the input) of the random network
+    ``widths``; biases N(0, bias_std^2) from their own stream, none when bias_std is 0."""
+    fn = get(name)
+    rng = rng_param(fname, seed)
+    if bias_std > 0 and isinstance(seed, np.random.Generator):
+        bias_rng = seed  # no seed to derive a side stream from: the caller's generator
+    else:
+        bias_rng = _stream(seed, 2) if bias_std > 0 else None
+    h = [rng.standard_normal((n, widths[0]))]
+    weights, zs = [], []
+    with np.errstate(over="ignore", invalid="ignore"):  # exploding nets show as inf/nan
+        for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
+            w = init_weights(fan_in, fan_out, init, rng, weight_scale)
+            z = h[-1] @ w
+            if bias_rng is not None:
+                z += bias_rng.normal(0.0, bias_std, fan_out)
+            weights.append(w)
+            zs.append(z)
+            h.append(fn(z, **params))
+    return weights, zs, h
+
+
 @one_blas_thread
 def forward(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
-            weight_scale: float = 1.0, n: int = 256, seed=0, **params):
-    """Push n standard-normal inputs through ``depth`` random layers of ``width`` units.
+            weight_scale: float = 1.0, n: int = 256, seed=0, *, bias_std: float = 0.0,
+            **params):
+    r"""Push n standard-normal inputs through ``depth`` random layers of ``width`` units,
+    :math:`z_l = h_{l-1} W_l + b_l`, :math:`h_l = f(z_l)`, with :math:`W_l` from ``init``
+    (times ``weight_scale``) and biases :math:`b_l \sim N(0, \text{bias\_std}^2)` (drawn from
+    a stream of their own, so the weights are the same with or without them; 0 by default).
 
     Returns (weights, pre-activations z, activations h) as lists; h[0] is the input.
     """
     _check_net("forward", name, depth, width, n)
-    fn = get(name)
-    rng = rng_param("forward", seed)
-    h = [rng.standard_normal((n, width))]
-    weights, zs = [], []
-    for _ in range(depth):
-        w = init_weights(width, width, init, rng, weight_scale)
-        with np.errstate(over="ignore", invalid="ignore"):  # exploding nets show as inf/nan
-            z = h[-1] @ w
-        weights.append(w)
-        zs.append(z)
-        h.append(fn(z, **params))
-    return weights, zs, h
+    _check_scales("forward", weight_scale, bias_std)
+    return _network("forward", name, [width] * (depth + 1), init, weight_scale, bias_std, n,
+                    seed, params)
+
+
+def unit_std(z) -> float:
+    r"""How much each unit still varies with the input: the std across examples (rows) of each
+    unit's value (column), averaged over units,
+
+    .. math:: \overline{s} = \frac1N \sum_{i=1}^N \operatorname{std}_a(z_i^a).
+
+    A unit that gives every example the same value counts 0 here, however large that value:
+    unlike the pooled std of all values, a fixed per-unit offset is not signal."""
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 2 or z.shape[0] < 2:
+        raise ValueError(f"unit_std: z must be a 2-d array (examples, units) with at least two "
+                         f"examples, got shape {z.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(z.std(axis=0).mean())
+
+
+def mean_correlation(z) -> float:
+    r"""The mean correlation between the vectors of distinct examples (rows of z), as mean-field
+    theory defines it (Poole et al. 2016, arXiv:1606.05340), not centred:
+
+    .. math:: c^{ab} = \frac{q^{ab}}{\sqrt{q^{aa} q^{bb}}}, \qquad
+              q^{ab} = \frac1N \sum_{i=1}^N z_i^a z_i^b,
+
+    averaged over all pairs a != b: the mean cosine of the angle between two examples. 1 means
+    every input maps to the same direction (the layer can no longer tell them apart, up to
+    length); about 0 for independent random inputs. Rows that are all zero have no direction and
+    are left out; NaN if fewer than two rows remain or a value is not finite."""
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 2:
+        raise ValueError(f"mean_correlation: z must be a 2-d array (examples, units), got shape "
+                         f"{z.shape}")
+    if not np.all(np.isfinite(z)):
+        return float("nan")
+    size = np.abs(z).max(axis=1)  # divide first: the squares of 1e200 would overflow
+    u = z[size > 0] / size[size > 0, None]
+    u /= np.sqrt(np.einsum("ai,ai->a", u, u))[:, None]
+    k = len(u)
+    if k < 2:
+        return float("nan")
+    total = u.sum(axis=0)  # sum over a != b of u_a . u_b = |sum_a u_a|^2 - sum_a |u_a|^2
+    return float((total @ total - k) / (k * (k - 1)))
 
 
 class Propagation(NamedTuple):
@@ -105,18 +190,40 @@ class Propagation(NamedTuple):
     forward_std: np.ndarray
     backward_std: np.ndarray
     weight_grad_norm: np.ndarray
+    unit_std: np.ndarray
+    correlation: np.ndarray
+
+
+def _measure(name, weights, zs, h, seed, params) -> Propagation:
+    """``propagation``'s measurements of a built network, layer by layer on the way back."""
+    fn = get(name)
+    depth, n = len(weights), len(h[0])
+    delta = _stream(seed, 1).standard_normal((n, weights[-1].shape[1]))  # d l_i / d h_depth
+    fwd, bwd, norms, spread, corr = (np.empty(depth) for _ in range(5))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(depth - 1, -1, -1):
+            delta_z = delta * fn.derivative(zs[layer], **params)
+            fwd[layer] = h[layer + 1].std()
+            bwd[layer] = delta_z.std()
+            norms[layer] = np.linalg.norm(h[layer].T @ delta_z) / n
+            spread[layer] = zs[layer].std(axis=0).mean() if n > 1 else np.nan
+            corr[layer] = mean_correlation(zs[layer])
+            delta = delta_z @ weights[layer].T
+    return Propagation(fwd, bwd, norms, spread, corr)
 
 
 @one_blas_thread
 def propagation(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
-                n: int = 256, seed=0, *, weight_scale: float = 1.0, **params) -> Propagation:
+                n: int = 256, seed=0, *, weight_scale: float = 1.0, bias_std: float = 0.0,
+                **params) -> Propagation:
     r"""How a signal travels through a random network, both ways, layer by layer.
 
     The network is ``forward``'s: n standard-normal inputs :math:`h_0`, then for l = 1..depth
 
-    .. math:: z_l = h_{l-1} W_l, \qquad h_l = f(z_l),
+    .. math:: z_l = h_{l-1} W_l + b_l, \qquad h_l = f(z_l),
 
-    with :math:`W_l` drawn by ``init`` (times ``weight_scale``). The loss backpropagated is
+    with :math:`W_l` drawn by ``init`` (times ``weight_scale``) and biases
+    :math:`b_l \sim N(0, \text{bias\_std}^2)` (none by default). The loss backpropagated is
     :math:`L = \frac1n \sum_i \ell_i` with :math:`\ell_i = \langle h_{\text{depth},i},
     g_i\rangle` for a fixed standard-normal direction g (the error an output layer would send
     down), so each example's error starts with std 1 at the top:
@@ -125,29 +232,28 @@ def propagation(name: str, depth: int = 20, width: int = 64, init: str = "lecun_
               = \bigl(\delta_{l+1} W_{l+1}^\top\bigr) \odot f'(z_l), \qquad
               \frac{\partial L}{\partial W_l} = \frac1n\, h_{l-1}^\top \delta_l .
 
-    Returns a ``Propagation`` of three arrays of length ``depth``:
+    Returns a ``Propagation`` of five arrays of length ``depth``:
 
-    - ``forward_std[l-1]``: std of :math:`h_l` (the signal going up; 1 at the input);
+    - ``forward_std[l-1]``: std of :math:`h_l`, pooled over examples and units (the size of the
+      signal going up; 1 at the input). A fixed offset per unit counts as signal here: it
+      measures the size, not whether the input still makes a difference;
     - ``backward_std[l-1]``: std of :math:`\delta_l`, the per-example error reaching layer l
       (the signal going down);
     - ``weight_grad_norm[l-1]``: :math:`\lVert \partial L / \partial W_l \rVert_F`, what
       an optimiser sees (``gradient_norms``). It is a product of the two signals, so it can
-      stay flat while both shrink (or grow) in opposite directions: only the two stds show that.
+      stay flat while both shrink (or grow) in opposite directions: only the two stds show that;
+    - ``unit_std[l-1]``: ``unit_std`` of :math:`z_l`, the std across examples of each unit's
+      pre-activation, averaged over units: what still varies with the input;
+    - ``correlation[l-1]``: ``mean_correlation`` of :math:`z_l`, the mean-field
+      :math:`c^l = q^{ab}_l / \sqrt{q^{aa}_l q^{bb}_l}` over pairs of distinct examples (not
+      centred; about 0 for the independent inputs, 1 when every input maps to the same
+      direction).
     """
     _check_net("propagation", name, depth, width, n)
-    weights, zs, h = forward(name, depth, width, init, weight_scale, n, seed, **params)
-    fn = get(name)
-    g = np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, 1]))
-    delta = g.standard_normal((n, width))  # d l_i / d h_depth for each example
-    fwd, bwd, norms = np.empty(depth), np.empty(depth), np.empty(depth)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for layer in range(depth - 1, -1, -1):
-            delta_z = delta * fn.derivative(zs[layer], **params)
-            fwd[layer] = h[layer + 1].std()
-            bwd[layer] = delta_z.std()
-            norms[layer] = np.linalg.norm(h[layer].T @ delta_z) / n
-            delta = delta_z @ weights[layer].T
-    return Propagation(fwd, bwd, norms)
+    _check_scales("propagation", weight_scale, bias_std)
+    weights, zs, h = _network("propagation", name, [width] * (depth + 1), init, weight_scale,
+                              bias_std, n, seed, params)
+    return _measure(name, weights, zs, h, seed, params)
 
 
 @one_blas_thread
@@ -158,8 +264,7 @@ def gradient_norms(name: str, depth: int = 20, width: int = 64, init: str = "lec
     arrives from above). Backpropagation by hand with ``act.<name>.derivative``."""
     weights, zs, h = forward(name, depth, width, init, weight_scale, n, seed, **params)
     fn = get(name)
-    g = np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, 1]))
-    delta = g.standard_normal((n, width)) / n  # dL/dh_depth
+    delta = _stream(seed, 1).standard_normal((n, width)) / n  # dL/dh_depth
     norms = np.empty(depth)
     with np.errstate(over="ignore", invalid="ignore"):
         for layer in range(depth - 1, -1, -1):
@@ -202,18 +307,22 @@ def cached_gradient_norms(name: str, depth: int = 20, width: int = 64,
 
 
 @functools.lru_cache(maxsize=1024, typed=True)
-def _propagation_cached(name, depth, width, init, n, seed, weight_scale):
-    result = propagation(name, depth, width, init, n, seed, weight_scale=weight_scale)
+def _propagation_cached(name, depth, width, init, n, seed, weight_scale, bias_std):
+    result = propagation(name, depth, width, init, n, seed, weight_scale=weight_scale,
+                         bias_std=bias_std)
     for a in result:
         a.flags.writeable = False
     return result
 
 
 def cached_propagation(name: str, depth: int = 20, width: int = 64, init: str = "lecun_normal",
-                       n: int = 256, seed: int = 0, *, weight_scale: float = 1.0) -> Propagation:
+                       n: int = 256, seed: int = 0, *, weight_scale: float = 1.0,
+                       bias_std: float = 0.0) -> Propagation:
     """``propagation(...)`` remembered per setting (read-only arrays: the same numbers, computed
     once); for widgets, whose sliders revisit settings."""
-    return _propagation_cached(name, depth, width, init, n, seed, float(weight_scale))
+    _check_scales("cached_propagation", weight_scale, bias_std)
+    return _propagation_cached(name, depth, width, init, n, seed, float(weight_scale),
+                               float(bias_std))
 
 
 class _StatsRun:
@@ -276,12 +385,14 @@ def clear_caches() -> None:
 
 @one_blas_thread
 def propagation_widths(name: str, widths, init: str = "lecun_normal", n: int = 256, seed=0, *,
-                       weight_scale: float = 1.0, **params) -> Propagation:
+                       weight_scale: float = 1.0, bias_std: float = 0.0,
+                       **params) -> Propagation:
     r"""``propagation`` for layers of different widths: ``widths`` = [n_0, n_1, ..., n_L] gives
     L layers, layer l mapping n_{l-1} units to n_l with weights
-    ``init_weights(n_{l-1}, n_l, init)`` (times ``weight_scale``). The inputs are n
-    standard-normal rows of n_0 values; the error arriving at the top has std 1 (see
-    ``propagation``). With equal widths it is ``propagation`` exactly (the same draws).
+    ``init_weights(n_{l-1}, n_l, init)`` (times ``weight_scale``) and biases
+    N(0, bias_std^2). The inputs are n standard-normal rows of n_0 values; the error arriving
+    at the top has std 1 (see ``propagation``). With equal widths it is ``propagation`` exactly
+    (the same draws).
 
     A layer multiplies the forward variance by :math:`n_{l-1}\operatorname{Var}(w)
     \operatorname{E}[f(z)^2]/\operatorname{Var}(z)` and the backward one by
@@ -296,28 +407,11 @@ def propagation_widths(name: str, widths, init: str = "lecun_normal", n: int = 2
     for w in widths:
         if isinstance(w, bool) or not isinstance(w, numbers.Integral) or w < 1:
             raise ValueError(f"propagation_widths: every width must be an int >= 1, got {w!r}")
-    depth = len(widths) - 1
-    _check_net("propagation_widths", name, depth, widths[0], n)
-    fn = get(name)
-    rng = rng_param("propagation_widths", seed)
-    h = [rng.standard_normal((n, widths[0]))]
-    weights, zs = [], []
-    with np.errstate(over="ignore", invalid="ignore"):
-        for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
-            weights.append(init_weights(fan_in, fan_out, init, rng, weight_scale))
-            zs.append(h[-1] @ weights[-1])
-            h.append(fn(zs[-1], **params))
-    g = np.random.default_rng(np.random.SeedSequence([0 if seed is None else seed, 1]))
-    delta = g.standard_normal((n, widths[-1]))
-    fwd, bwd, norms = np.empty(depth), np.empty(depth), np.empty(depth)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for layer in range(depth - 1, -1, -1):
-            delta_z = delta * fn.derivative(zs[layer], **params)
-            fwd[layer] = h[layer + 1].std()
-            bwd[layer] = delta_z.std()
-            norms[layer] = np.linalg.norm(h[layer].T @ delta_z) / n
-            delta = delta_z @ weights[layer].T
-    return Propagation(fwd, bwd, norms)
+    _check_net("propagation_widths", name, len(widths) - 1, widths[0], n)
+    _check_scales("propagation_widths", weight_scale, bias_std)
+    weights, zs, h = _network("propagation_widths", name, widths, init, weight_scale, bias_std,
+                              n, seed, params)
+    return _measure(name, weights, zs, h, seed, params)
 
 
 #: Keras' defaults, which the trainer copies: Adam's beta_1, beta_2 and epsilon, and

@@ -4,6 +4,7 @@ title, labelled axes and a legend where lines are compared."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -12,9 +13,9 @@ from matplotlib.ticker import LogFormatter, LogLocator, NullLocator
 
 from .functions import get, softmax
 
-__all__ = ["COLORS", "color_for", "decade_label", "decade_ticks", "integer_ticks", "log_scale",
-           "plot_activation", "plot_decision_boundary", "plot_histories", "plot_layer_values",
-           "plot_softmax", "subplots"]
+__all__ = ["COLORS", "check_alt", "color_for", "decade_label", "decade_ticks", "figure_bundle",
+           "integer_ticks", "log_scale", "plot_activation", "plot_decision_boundary",
+           "plot_histories", "plot_layer_values", "plot_softmax", "show", "subplots"]
 
 X_RANGE = (-5.0, 5.0)
 
@@ -217,3 +218,97 @@ def plot_softmax(logits: Sequence[float], temperature: float = 1.0, ax=None,
            title=f"softmax(z / T), T = {temperature:g}")
     ax.legend(loc="upper right", fontsize="small")
     return ax
+
+
+# --------------------------------------------------------------------------- showing, with alt text
+
+#: What a figure's alt text may not be: a word that names no content, or a generator's stock text.
+PLACEHOLDER_ALTS = frozenset({
+    "alt", "alt text", "chart", "diagram", "fig", "figure", "graph", "graphic", "image", "img",
+    "picture", "plot", "tbd", "todo", "xxx", "untitled", "output", "description",
+    "no description has been provided for this image",
+})
+_FILE_NAME = re.compile(r"^\S+\.(png|jpe?g|svg|gif|pdf|webp)$", re.IGNORECASE)
+MIN_ALT_WORDS = 4
+
+
+def check_alt(alt, where: str = "plots.show") -> str:
+    """``alt`` stripped, if it can describe a figure: a str of at least ``MIN_ALT_WORDS`` words,
+    not a placeholder ("figure", nbconvert's "No description has been provided for this image")
+    nor a file name; else TypeError or ValueError naming ``where`` and ``alt``."""
+    if not isinstance(alt, str):
+        raise TypeError(f"{where}: alt must be a str describing the figure, got "
+                        f"{type(alt).__name__}")
+    text = " ".join(alt.split())
+    bare = text.lower().strip(" .:!?'\"()[]")
+    if not text:
+        raise ValueError(f"{where}: alt is empty; say what the figure shows (chart type, what is "
+                         f"plotted against what, the point to see)")
+    if bare in PLACEHOLDER_ALTS or _FILE_NAME.match(text):
+        raise ValueError(f"{where}: alt {alt!r} is a placeholder, not a description; say what "
+                         f"the figure shows (chart type, what is plotted against what, the point)")
+    if len(text.split()) < MIN_ALT_WORDS:
+        raise ValueError(f"{where}: alt {alt!r} is too short ({len(text.split())} words, at least "
+                         f"{MIN_ALT_WORDS}); say what the figure shows and the point to see")
+    return text
+
+
+def _png_of(fig):
+    """The PNG (base64 str) and its metadata that the notebook's inline backend would show for
+    ``fig`` (its own formatter, so its dpi, ``bbox_inches="tight"`` and retina setting), or
+    IPython's ``print_figure`` with the inline backend's defaults outside IPython."""
+    from IPython import get_ipython
+    from IPython.core.pylabtools import print_figure
+
+    shell = get_ipython()
+    printer = None
+    if shell is not None and hasattr(shell, "display_formatter"):
+        try:
+            printer = shell.display_formatter.formatters["image/png"].lookup(fig)
+        except KeyError:
+            printer = None
+    if printer is None:
+        result = print_figure(fig, fmt="png", base64=True, bbox_inches="tight")
+    else:
+        result = printer(fig)
+    data, metadata = result if isinstance(result, tuple) else (result, {})
+    if isinstance(data, bytes):
+        import base64
+
+        data = base64.b64encode(data).decode("ascii")
+    return data, dict(metadata or {})
+
+
+def figure_bundle(fig, alt: str, where: str = "plots.figure_bundle") -> tuple[dict, dict]:
+    """(data, metadata) of a display_data output showing ``fig`` as a PNG with alt text ``alt``:
+    ``metadata["image/png"]["alt"]`` is where nbconvert's templates, the site's Sphinx build
+    (``site/_ext/alt_text.py``) and the tests read it; ``text/plain`` is the alt text too, for
+    any reader that shows no images."""
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"{where}: fig must be a matplotlib Figure, got {type(fig).__name__}")
+    alt = check_alt(alt, where)
+    png, metadata = _png_of(fig)
+    if png is None:
+        raise ValueError(f"{where}: fig has nothing to draw (no Axes)")
+    return {"image/png": png, "text/plain": alt}, {"image/png": {**metadata, "alt": alt}}
+
+
+def show(fig, alt: str) -> None:
+    """Display ``fig`` in the notebook, as the inline backend would (same PNG), with alt text:
+    one or two sentences naming the chart type, what is plotted against what and the point to
+    see, e.g. ``plots.show(fig, alt="Line chart of ReLU and its derivative on [-5, 5]: the
+    derivative jumps from 0 to 1 at x = 0.")``. The figure is closed afterwards (the inline
+    backend would otherwise show it a second time, without alt text). ``alt`` is checked
+    (``check_alt``): an empty or placeholder text raises ValueError."""
+    from IPython.display import display
+
+    try:
+        data, metadata = figure_bundle(fig, alt, where="plots.show")
+    except (TypeError, ValueError):
+        if hasattr(fig, "number"):
+            plt.close(fig)
+        raise
+    display(data, metadata=metadata, raw=True)
+    plt.close(fig)
