@@ -7,6 +7,11 @@ function (``fig=``), which replaces only the data (axes and ticks stay); the num
 network are remembered per setting (``deepnet.cached_*``); the widget shows the PNG of
 ``render_png``, drawn once, instead of ``display(fig)``.
 
+Read anywhere: every widget is a ``FigureBox``, whose output, saved with the notebook, carries
+its figure as a PNG with alt text beside the widget view. A live JupyterLab, Binder or Colab
+shows the widget; GitHub, nbviewer, JupyterLab on a notebook it did not run (untrusted outputs
+skip the widget renderer) and the course website show the picture.
+
     act.widgets.activation_explorer("elu")
     act.widgets.gradient_flow()           # = signal_propagation("sigmoid")
     act.widgets.signal_propagation("relu", "he_normal")
@@ -16,6 +21,7 @@ network are remembered per setting (``deepnet.cached_*``); the widget shows the 
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import weakref
@@ -30,10 +36,10 @@ import numpy as np
 from . import deepnet, plots
 from .functions import NAMES, get
 
-__all__ = ["PANELS", "SLIDERS", "activation_explorer", "explorer_figure", "gradient_flow",
-           "gradient_flow_figure", "propagation_figure", "render_png", "self_normalisation",
-           "self_normalisation_figure", "self_normalisation_warm_up", "shrink_factor",
-           "signal_propagation", "softmax_temperature", "temperature_figure"]
+__all__ = ["PANELS", "SLIDERS", "FigureBox", "activation_explorer", "explorer_figure",
+           "gradient_flow", "gradient_flow_figure", "propagation_figure", "render_png",
+           "self_normalisation", "self_normalisation_figure", "self_normalisation_warm_up",
+           "shrink_factor", "signal_propagation", "softmax_temperature", "temperature_figure"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
@@ -57,8 +63,11 @@ def render_png(fig) -> bytes:
     choosing row filters and compressing than the drawing takes; here the rows go unfiltered
     into zlib level 1 (a larger file, 50 to 100 kB, for a picture that stays on this machine).
     """
+    from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    if type(fig.canvas) is FigureCanvasBase:  # closed by pyplot (as _show does): Agg again
+        FigureCanvasAgg(fig)
     if not isinstance(fig.canvas, FigureCanvasAgg):  # another backend's canvas: its own PNG
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=fig.dpi)
@@ -194,6 +203,75 @@ class _Redraw:
             self.then(**self.values())
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def picture_png(fig) -> bytes:
+    """The PNG a saved notebook keeps for a widget's figure: the pixels the widget shows
+    (``render_png``: the figure at its own dpi, its fixed margins), encoded as matplotlib's
+    ``savefig`` does. A figure drawn since its last change (not ``stale``) is encoded from its
+    canvas, not drawn again (20 ms instead of 100)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    buf = io.BytesIO()
+    if isinstance(fig.canvas, FigureCanvasAgg) and not fig.stale and \
+            getattr(fig.canvas, "renderer", None) is not None:
+        Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buf, format="png")
+    else:
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()
+
+
+class FigureBox(W.VBox):
+    """A widget's VBox whose display also carries a static picture: its output bundle has the
+    widget view, ``image/png`` (the figure shown now, ``picture_png``) with its alt text in the
+    output's metadata (``metadata["image/png"]["alt"]``, as ``plots.show`` writes it) and that
+    alt text as ``text/plain`` (where ipywidgets puts ``VBox(children=...``).
+
+    Frontends that render the widget (JupyterLab with the notebook's outputs trusted, that is
+    after running it; Binder; Colab; VS Code) pick the widget view and show the picture nowhere
+    else; those that cannot (GitHub, nbviewer and nbconvert without stored widget state,
+    JupyterLab on a notebook it did not run, the course website, text-only readers) pick the PNG
+    or the text. ``alt`` is called at display time: it describes what the figure shows now.
+    Works with ipywidgets 8 (``_repr_mimebundle_``) and 7 (``_ipython_display_``).
+    """
+
+    def __init__(self, children=(), *, redraw: _Redraw, alt: Callable[[], str], name: str,
+                 **kwargs):
+        super().__init__(children, **kwargs)
+        self._redraw, self._alt, self._name = redraw, alt, name
+
+    def picture(self) -> tuple[dict, dict]:
+        """(data, metadata) of the static picture: PNG and alt text of the current figure."""
+        alt = plots.check_alt(self._alt(), where=f"widgets.{self._name}")
+        png = base64.b64encode(picture_png(self._redraw.fig)).decode("ascii")
+        return {"image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
+
+    def _bundle(self, data: dict) -> tuple[dict, dict]:
+        picture, metadata = self.picture()
+        return {**data, **picture}, metadata
+
+    if hasattr(W.Widget, "_repr_mimebundle_"):  # ipywidgets 8
+        def _repr_mimebundle_(self, **kwargs):
+            return self._bundle(super()._repr_mimebundle_(**kwargs))
+    else:  # ipywidgets 7: displays itself (a closed widget has _ipython_display_ = None)
+        def _ipython_display_(self, **kwargs):
+            from IPython.display import display
+
+            view = {} if self._view_name is None else {WIDGET_VIEW: {
+                "version_major": 2, "version_minor": 0, "model_id": self._model_id}}
+            data, metadata = self._bundle(view)
+            display(data, metadata=metadata, raw=True)
+            if self._view_name is not None:
+                self._handle_displayed(**kwargs)
+
+
+def _factors(fig) -> list[str]:
+    """The per-layer factors in a propagation figure's x labels ("× 0.5 per layer")."""
+    return [ax.get_xlabel().split("(", 1)[-1].rstrip(")").strip() for ax in fig.axes]
+
+
 # --------------------------------------------------------------------------- activation explorer
 
 def explorer_figure(name: str = "relu", compare: str | None = None, fig=None, **params):
@@ -221,7 +299,17 @@ def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Wid
                                      description=p, style=_LABELS, continuous_update=False)
                for (n, p), (lo, hi, step) in SLIDERS.items()}
     approximate = W.Checkbox(value=False, description="tanh approximation", style=_LABELS)
-    box = W.VBox()
+
+    def alt() -> str:
+        fig = redraw.fig
+        ax = fig.axes[0]
+        shown = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
+        compared = (f", compared with {other.value} (orange)"
+                    if other.value not in (None, "(none)") else "")
+        return (f"Line chart titled \"{ax.get_title()}\": {choice.value}{compared}, each with "
+                f"its derivative, f solid and f' dashed, on x from -5 to 5 (lines: "
+                f"{', '.join(shown)}). The live explorer lets you choose any activation and "
+                f"move its parameters.")
 
     def draw(activation, compare_with, fig=None, **_):
         params = {p: sliders[(activation, p)].value for (n, p) in SLIDERS if n == activation}
@@ -232,6 +320,7 @@ def activation_explorer(name: str = "relu", compare: str | None = None) -> W.Wid
     controls = {"activation": choice, "compare_with": other, "approximate": approximate}
     controls.update({f"{n}.{p}": s for (n, p), s in sliders.items()})
     redraw = _Redraw(controls, draw)
+    box = FigureBox(redraw=redraw, alt=alt, name="activation_explorer")
 
     def layout(change=None):
         own = [s for (n, _), s in sliders.items() if n == choice.value]
@@ -344,8 +433,20 @@ def signal_propagation(activation: str = "relu", init: str = "lecun_normal",
     }
     redraw = _Redraw(controls, propagation_figure)
     redraw()
-    return W.VBox([W.HBox([controls["activation"], controls["init"]]),
-                   W.HBox([controls["depth"], controls["weight_scale"]]), redraw.out])
+
+    def alt() -> str:
+        v = redraw.values()
+        forward, backward, weights = _factors(redraw.fig)
+        return (f"Three line charts per layer on one log scale, for a {v['depth']}-layer "
+                f"{v['activation']} network with {v['init']} weights (weight scale "
+                f"{v['weight_scale']:g}): the forward signal's standard deviation "
+                f"({forward}), the backward error's ({backward}) and the weight-gradient "
+                f"norm relative to the top layer's ({weights}). A factor far from 1 means "
+                f"the signal vanishes or explodes with depth.")
+
+    return FigureBox([W.HBox([controls["activation"], controls["init"]]),
+                      W.HBox([controls["depth"], controls["weight_scale"]]), redraw.out],
+                     redraw=redraw, alt=alt, name="signal_propagation")
 
 
 def gradient_flow_figure(activation: str = "sigmoid", depth: int = 20, weight_scale: float = 1.0,
@@ -423,7 +524,20 @@ def self_normalisation() -> W.Widget:
     }
     redraw = _Redraw(controls, self_normalisation_figure, then=self_normalisation_warm_up)
     redraw()
-    return W.VBox([W.HBox([controls["setups"], controls["depth"]]), redraw.out])
+
+    def alt() -> str:
+        v = redraw.values()
+        ax_mean, ax_std = redraw.fig.axes
+        last = "; ".join(f"{line.get_label()}: mean {m.get_ydata()[-1]:.2f}, "
+                         f"std {line.get_ydata()[-1]:.2f}"
+                         for m, line in zip(ax_mean.lines, ax_std.lines, strict=True))
+        return (f"Two line charts per layer of a {v['depth']}-layer random network, one line "
+                f"per setup: the mean of the activations (SELU's target 0) and their standard "
+                f"deviation on a log scale (target 1). After the last layer: "
+                f"{last or 'no setup chosen'}.")
+
+    return FigureBox([W.HBox([controls["setups"], controls["depth"]]), redraw.out],
+                     redraw=redraw, alt=alt, name="self_normalisation")
 
 
 def self_normalisation_warm_up(setups=(), depth: int = 50, width: int = 64, seed: int = 0):
@@ -472,4 +586,15 @@ def softmax_temperature(logits: Sequence[float] = (3.0, 0.7, 0.5)) -> W.Widget:
 
     redraw = _Redraw({"logits_text": text, "temperature": temp}, draw)
     redraw()
-    return W.VBox([text, temp, message, redraw.out])
+
+    def alt() -> str:
+        ax = redraw.fig.axes[0]
+        bars = ", ".join(f"class {i} {patch.get_height():.3f}"
+                         for i, patch in enumerate(ax.patches))
+        return (f"Bar chart of the probabilities softmax(z / T) for the logits "
+                f"{text.value} at temperature T = {temp.value:.3g}: {bars}. A higher "
+                f"temperature flattens the bars, a lower one sharpens them toward the largest "
+                f"logit.")
+
+    return FigureBox([text, temp, message, redraw.out], redraw=redraw, alt=alt,
+                     name="softmax_temperature")
