@@ -42,7 +42,7 @@ import numpy as np
 from .functions import NAMES, get
 
 __all__ = ["MeanField", "Moments", "Prediction", "critical_sigma_w", "expect", "gain", "mean_field",
-           "mean_field_layers", "Layers", "moments", "predict", "weight_scale"]
+           "mean_field_layers", "Layers", "moments", "phase_diagram", "predict", "weight_scale"]
 
 #: Gauss-Legendre nodes per half line: the integrands are smooth on each side of 0 (a kink at 0
 #: is allowed), so 100 nodes on [-12 s, 0] and [0, 12 s] give about 1e-12 relative accuracy.
@@ -216,10 +216,10 @@ def predict(name: str, depth: int = 20, width: int = 64, init: str = "lecun_norm
 # Poole et al. 2016 (arXiv:1606.05340), Schoenholz et al. 2017 (arXiv:1611.01232): a wide random
 # network with weights of variance sigma_w^2 / n_in and biases of variance sigma_b^2.
 
-#: Legendre nodes per half line for the two-dimensional integrals (96 x 96 points): each inner
-#: integral is split at the kink of phi(u2), so ReLU's c-map is exact to about 1e-10 (Gauss-
+#: Legendre nodes per half line for the two-dimensional integrals (64 x 64 points): each inner
+#: integral is split at the kink of phi(u2), so ReLU's c-map is exact to about 1e-8 (Gauss-
 #: Hermite, blind to the kink, is off by about 1e-3 even with 160 x 160 nodes; measured).
-NODES_2D = 48
+NODES_2D = 32
 #: Where the fixed-point search gives up: q below this is 0 (the signal dies), above its
 #: inverse infinity (the signal explodes).
 Q_TINY = 1e-250
@@ -523,3 +523,27 @@ def mean_field_layers(name: str, sigma_w: float, sigma_b: float = 0.0, depth: in
             v_l = v_l * slope[layer] * (maps.sw2 if layer < depth - 1 else 1.0)
             v[layer] = v_l
     return Layers(q, c, np.sqrt(v))
+
+
+def phase_diagram(name: str, sigma_w, sigma_b, **params) -> np.ndarray:
+    r""":math:`\chi_1` (``mean_field``) on a grid: element ``[i, j]`` is for ``sigma_b[i]``,
+    ``sigma_w[j]`` (rows are bias scales, as on a plot with :math:`\sigma_w` across).
+    :math:`\chi_1 < 1`: ordered phase, :math:`> 1`: chaotic, :math:`= 1`: the critical line.
+
+    >>> np.round(phase_diagram("relu", [1.0, 2.0], [0.0]), 12).tolist()   # sigma_w^2 / 2
+    [[0.5, 2.0]]
+    """
+    _check_name("phase_diagram", name)
+    ws = np.atleast_1d(np.asarray(sigma_w, dtype=float))
+    bs = np.atleast_1d(np.asarray(sigma_b, dtype=float))
+    for pname, values, positive in (("sigma_w", ws, True), ("sigma_b", bs, False)):
+        if values.ndim != 1 or not values.size or not np.all(np.isfinite(values)) or \
+                not np.all(values > 0 if positive else values >= 0):
+            raise ValueError(f"phase_diagram: {pname} must be a 1-d sequence of finite numbers "
+                             f"{'> 0' if positive else '>= 0'}, got {pname}={values!r}")
+    chi = np.empty((len(bs), len(ws)))
+    for i, b in enumerate(bs):
+        for j, w in enumerate(ws):
+            maps = _Maps(name, float(w), float(b), params)
+            chi[i, j] = maps.chi_1(float(np.clip(maps.q_star(), Q_TINY, 1 / Q_TINY)))
+    return chi
