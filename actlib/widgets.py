@@ -608,7 +608,7 @@ import functools  # noqa: E402  (imported here: this section was appended to the
 import numbers  # noqa: E402
 
 #: The grid of the phase diagram: sigma_w across, sigma_b up.
-PHASE_SIGMA_W = np.linspace(0.5, 3.0, 41)
+PHASE_SIGMA_W = np.linspace(0.5, 3.0, 26)
 PHASE_SIGMA_B = np.linspace(0.0, 1.0, 21)
 #: Reference points drawn on the diagram: (label, sigma_w, sigma_b, marker).
 PHASE_POINTS = (("LeCun = Glorot", 1.0, 0.0, "o"), ("He", float(np.sqrt(2)), 0.0, "s"),
@@ -620,12 +620,19 @@ CRITICALITY_MAX_DEPTH = 100
 @functools.cache
 def _phase_grid(name: str = "tanh"):
     """chi_1 on the phase diagram's grid, and the critical line sigma_w(sigma_b) (computed once:
-    about a second)."""
+    about a second on a busy machine)."""
     from . import variance
+
+    from scipy.optimize import brentq
 
     chi = variance.phase_diagram(name, PHASE_SIGMA_W, PHASE_SIGMA_B)
     chi.flags.writeable = False
-    line = np.array([variance.critical_sigma_w(name, b) for b in PHASE_SIGMA_B])
+    line = np.empty(len(PHASE_SIGMA_B))
+    for i, b in enumerate(PHASE_SIGMA_B):  # chi_1 - 1 changes sign once along each row
+        j = int(np.argmax(chi[i] >= 1))
+        lo, hi = PHASE_SIGMA_W[max(j - 1, 0)], PHASE_SIGMA_W[j]
+        line[i] = lo if lo == hi else brentq(
+            lambda w, b=b: variance.phase_diagram(name, [w], [b])[0, 0] - 1, lo, hi, xtol=1e-6)
     line.flags.writeable = False
     return chi, line
 
@@ -698,11 +705,9 @@ def _criticality_new():
     fig.subplots_adjust(left=0.055, right=0.99, bottom=0.15, top=0.8, wspace=0.3)
     diagram, ax_log, ax_c = axes
     chi, line = _phase_grid()
-    step_w, step_b = np.diff(PHASE_SIGMA_W[:2])[0] / 2, np.diff(PHASE_SIGMA_B[:2])[0] / 2
-    limits = (PHASE_SIGMA_W[0] - step_w, PHASE_SIGMA_W[-1] + step_w,
-              PHASE_SIGMA_B[0] - step_b, PHASE_SIGMA_B[-1] + step_b)
+    limits = (PHASE_SIGMA_W[0], PHASE_SIGMA_W[-1], PHASE_SIGMA_B[0], PHASE_SIGMA_B[-1])
     diagram.imshow(np.clip(np.log2(chi), -2, 2), origin="lower", aspect="auto", cmap="RdBu_r",
-                   vmin=-2, vmax=2, interpolation="nearest", extent=limits)
+                   vmin=-2, vmax=2, interpolation="bilinear", extent=limits)
     diagram.plot(line, PHASE_SIGMA_B, color="k", lw=1.5, label="critical line χ₁ = 1")
     for label, w, b, marker in PHASE_POINTS:
         diagram.plot([w], [b], marker, ms=6, mfc="white", mec="k", clip_on=False, label=label)
@@ -759,7 +764,7 @@ def criticality_title(mf) -> str:
         return "∞" if not np.isfinite(x) else f"{x:.3g}"
 
     c_star = 0.0 if abs(mf.c_star) < 1e-9 else mf.c_star  # quadrature's 1e-13 is 0
-    return (f"tanh, σ_w = {mf.sigma_w:.3g}, σ_b = {mf.sigma_b:.3g}: {mf.phase} "
+    return (f"tanh, σ_w = {mf.sigma_w:.4g}, σ_b = {mf.sigma_b:.3g}: {mf.phase} "
             f"(χ₁ = {mf.chi_1:.4f}), q* = {mf.q_star:.3g}, c* = {c_star:.3g}, "
             f"ξ_q = {scale(mf.xi_q)}, ξ_c = {scale(mf.xi_c)} layers")
 
@@ -775,7 +780,7 @@ def criticality_alt(sigma_w: float = 1.0, sigma_b: float = 0.0, depth: int = 50)
             f"sigma_b (up, 0 to 1), blue where chi_1 < 1 (ordered), red where > 1 (chaotic), "
             f"with the critical line chi_1 = 1 running from sigma_w = 1 at sigma_b = 0 up to "
             f"the right, reference points on it or beside it (LeCun, He, the gain 1.59, "
-            f"PyTorch's 5/3, a critical point with bias) and a cross at sigma_w = {sigma_w:.3g}, "
+            f"PyTorch's 5/3, a critical point with bias) and a cross at sigma_w = {sigma_w:.4g}, "
             f"sigma_b = {sigma_b:.3g}, in the {mf.phase} phase (chi_1 = {mf.chi_1:.3f}). Right: "
             f"line charts over {depth} layers of the variance q^l (ending at {lay.q[-1]:.3g}), "
             f"the correlation c^l of two independent inputs (ending at {lay.c[-1]:.3f}) and "
