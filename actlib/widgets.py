@@ -621,9 +621,9 @@ CRITICALITY_MAX_DEPTH = 100
 def _phase_grid(name: str = "tanh"):
     """chi_1 on the phase diagram's grid, and the critical line sigma_w(sigma_b) (computed once:
     about a second on a busy machine)."""
-    from . import variance
-
     from scipy.optimize import brentq
+
+    from . import variance
 
     chi = variance.phase_diagram(name, PHASE_SIGMA_W, PHASE_SIGMA_B)
     chi.flags.writeable = False
