@@ -30,7 +30,9 @@ error of std 1 arriving at the top), so theory and simulation can be drawn side 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import itertools
 import numbers
 from collections.abc import Callable
 from typing import NamedTuple
@@ -39,7 +41,8 @@ import numpy as np
 
 from .functions import NAMES, get
 
-__all__ = ["Moments", "Prediction", "expect", "gain", "moments", "predict", "weight_scale"]
+__all__ = ["MeanField", "Moments", "Prediction", "critical_sigma_w", "expect", "gain", "mean_field",
+           "mean_field_layers", "Layers", "moments", "phase_diagram", "predict", "weight_scale"]
 
 #: Gauss-Legendre nodes per half line: the integrands are smooth on each side of 0 (a kink at 0
 #: is allowed), so 100 nodes on [-12 s, 0] and [0, 12 s] give about 1e-12 relative accuracy.
@@ -207,3 +210,340 @@ def predict(name: str, depth: int = 20, width: int = 64, init: str = "lecun_norm
             v_l = v_l * slope[layer] * (c2 if layer < depth - 1 else 1.0)
             v[layer] = v_l
     return Prediction(fwd, np.sqrt(v), q)
+
+
+# --------------------------------------------------------------------------- mean-field theory
+# Poole et al. 2016 (arXiv:1606.05340), Schoenholz et al. 2017 (arXiv:1611.01232): a wide random
+# network with weights of variance sigma_w^2 / n_in and biases of variance sigma_b^2.
+
+#: Legendre nodes per half line for the two-dimensional integrals (64 x 64 points): each inner
+#: integral is split at the kink of phi(u2), so ReLU's c-map is exact to about 1e-8 (Gauss-
+#: Hermite, blind to the kink, is off by about 1e-3 even with 160 x 160 nodes; measured).
+NODES_2D = 32
+#: Where the fixed-point search gives up: q below this is 0 (the signal dies), above its
+#: inverse infinity (the signal explodes).
+Q_TINY = 1e-250
+
+
+def _brentq(*args, **kwargs) -> float:
+    from scipy import optimize  # on first use: SciPy takes longer to import than NumPy itself
+
+    return optimize.brentq(*args, **kwargs)
+
+
+@functools.cache
+def _standard_nodes(nodes: int = NODES, cutoff: float = CUTOFF):
+    """Nodes z and weights w with sum(w * g(z)) = E[g(z)], z ~ N(0, 1), split at 0."""
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    half = cutoff / 2
+    z = np.concatenate([half * (x - 1), half * (x + 1)])
+    return z, np.concatenate([w, w]) * half * np.exp(-z ** 2 / 2) / np.sqrt(2 * np.pi)
+
+
+def _check_sigma(fname: str, pname: str, value, positive: bool) -> float:
+    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real) and np.isfinite(value)
+          and (value > 0 if positive else value >= 0))
+    if not ok:
+        raise ValueError(f"{fname}: {pname} must be a finite number {'> 0' if positive else '>= 0'}"
+                         f", got {value!r}")
+    return float(value)
+
+
+class _Maps:
+    r"""The q-map and the c-map of one activation at one (sigma_w, sigma_b)."""
+
+    def __init__(self, name, sigma_w, sigma_b, params):
+        self.f, self.params = get(name), params
+        self.sw2, self.sb2 = sigma_w ** 2, sigma_b ** 2
+
+    def phi(self, u):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(self.f(u, **self.params), dtype=float)
+
+    def dphi(self, u):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(self.f.derivative(u, **self.params), dtype=float)
+
+    def q_map(self, q):
+        """sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2."""
+        z, w = _standard_nodes()
+        return self.sw2 * float(w @ self.phi(np.sqrt(q) * z) ** 2) + self.sb2
+
+    def q_slope(self, q):
+        r"""dq_map/dq = sigma_w^2 E[phi'^2 + phi phi''] (Stein: E[z phi phi'] / sqrt(q))."""
+        z, w = _standard_nodes()
+        u = np.sqrt(q) * z
+        return self.sw2 * float(w @ (z * self.phi(u) * self.dphi(u))) / np.sqrt(q)
+
+    def chi_1(self, q):
+        """sigma_w^2 E[phi'(sqrt(q) z)^2]."""
+        z, w = _standard_nodes()
+        return self.sw2 * float(w @ self.dphi(np.sqrt(q) * z) ** 2)
+
+    def q_star(self) -> float:
+        """The fixed point that q_{l+1} = q_map(q_l) reaches from q_1 = 1: the first root of
+        q_map(q) - q met going from 1 in the direction q moves (exact for a monotone q-map),
+        bracketed in steps of a factor 2, then refined by brentq."""
+        gap = self.q_map(1.0) - 1.0
+        if abs(gap) <= 1e-12:
+            return 1.0
+        q = 1.0
+        for k in itertools.count():
+            # a factor 2 per step near 1; beyond 1e+-18 every map here is linear or flat in q
+            # to double precision, so larger steps skip no root
+            step = 2.0 if k < 60 else 1e4
+            nxt = q / step if gap < 0 else q * step
+            if nxt < Q_TINY:
+                return 0.0
+            if nxt > 1 / Q_TINY:
+                return np.inf
+            if np.sign(self.q_map(nxt) - nxt) != np.sign(gap):
+                lo, hi = sorted((q, nxt))
+                return float(_brentq(lambda x: self.q_map(x) - x, lo, hi,
+                                             xtol=1e-14 * hi, rtol=1e-13))
+            q = nxt
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def correlation(self, q, c, slope=False):
+        r"""sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2 with u1, u2 ~ N(0, q) of correlation c
+        (``slope``: sigma_w^2 E[phi'(u1) phi'(u2)], the c-map's derivative), by Legendre
+        quadrature over z1 (split at 0) and z2 (split where u2 = 0)."""
+        x, w = _legendre_2d()
+        cutoff = 10.0
+        half = cutoff / 2
+        z1 = np.concatenate([half * (x - 1), half * (x + 1)])
+        w1 = np.concatenate([w, w]) * half * np.exp(-z1 ** 2 / 2) / np.sqrt(2 * np.pi)
+        s = np.sqrt(max(1 - c * c, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip(np.where(s > 0, -c * z1 / s, np.inf * -np.sign(c * z1)), -cutoff, cutoff)
+        t = np.nan_to_num(t)[:, None]
+        a, b = (t + cutoff) / 2, (cutoff - t) / 2
+        z2 = np.concatenate([-cutoff + a * (x + 1), t + b * (x + 1)], axis=1)
+        w2 = np.concatenate([a * w, b * w], axis=1) * np.exp(-z2 ** 2 / 2) / np.sqrt(2 * np.pi)
+        g = self.dphi if slope else self.phi
+        root = np.sqrt(q)
+        inner = np.sum(w2 * g(root * (c * z1[:, None] + s * z2)), axis=1)
+        value = self.sw2 * float(w1 @ (g(root * z1) * inner))
+        return value if slope else value + self.sb2
+
+
+@functools.cache
+def _legendre_2d():
+    return np.polynomial.legendre.leggauss(NODES_2D)
+
+
+def _depth_scale(slope: float) -> float:
+    """-1 / ln(slope) for a fixed point approached at rate slope < 1; infinity otherwise."""
+    if abs(slope - 1) <= 1e-12 or slope > 1:  # critical (to rounding) or no finite fixed point
+        return np.inf
+    return float(-1 / np.log(slope)) if slope > 0 else 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class MeanField:
+    r"""The mean-field description of a wide random network (``mean_field``).
+
+    ``q_star``: the fixed point of the length map; ``chi_1``: the growth factor per layer of a
+    small perturbation (and of the backward variance) at it; ``c_star``: the stable fixed point
+    of the correlation map; ``chi_c``: the slope of the correlation map there; ``xi_q``,
+    ``xi_c``: the depth scales over which q and c approach their fixed points
+    (:math:`|q_l - q^\ast| \sim e^{-l/\xi_q}`), infinite where they diverge.
+    """
+
+    name: str
+    sigma_w: float
+    sigma_b: float
+    q_star: float
+    chi_1: float
+    c_star: float
+    chi_c: float
+    xi_q: float
+    xi_c: float
+
+    @property
+    def phase(self) -> str:
+        """'ordered' (chi_1 < 1: inputs converge), 'chaotic' (chi_1 > 1: they decorrelate) or
+        'critical' (chi_1 = 1 to 1e-9)."""
+        if abs(self.chi_1 - 1) <= 1e-9:
+            return "critical"
+        return "ordered" if self.chi_1 < 1 else "chaotic"
+
+
+def mean_field(name: str, sigma_w: float, sigma_b: float = 0.0, **params) -> MeanField:
+    r"""Mean-field theory of a deep random network (Poole et al. 2016, arXiv:1606.05340;
+    Schoenholz et al. 2017, arXiv:1611.01232): weights of variance
+    :math:`\sigma_w^2 / n_\text{in}`, biases of variance :math:`\sigma_b^2`, activation
+    :math:`\phi` = ``name``, infinitely wide layers, z standard normal.
+
+    Length map and its fixed point ``q_star`` (the one reached from :math:`q_1 = 1`):
+
+    .. math:: q^{l+1} = \sigma_w^2\, \operatorname{E}\bigl[\phi(\sqrt{q^l} z)^2\bigr]
+              + \sigma_b^2, \qquad
+              \chi_1 = \sigma_w^2\, \operatorname{E}\bigl[\phi'(\sqrt{q^\ast} z)^2\bigr].
+
+    Correlation map (two inputs, :math:`u_1, u_2 \sim N(0, q^\ast)` with correlation c) and
+    its stable fixed point ``c_star`` (1 when :math:`\chi_1 \le 1`, the ordered phase):
+
+    .. math:: c^{l+1} = \frac{\sigma_w^2\, \operatorname{E}[\phi(u_1)\phi(u_2)]
+              + \sigma_b^2}{q^\ast}, \qquad
+              \chi_c = \sigma_w^2\, \operatorname{E}[\phi'(u_1)\phi'(u_2)]\big|_{c^\ast}.
+
+    Depth scales :math:`\xi_q = -1/\ln(\chi_1 + \sigma_w^2 \operatorname{E}[\phi\phi''])`
+    (the q-map's slope at :math:`q^\ast`) and :math:`\xi_c = -1/\ln \chi_c`; at
+    :math:`c^\ast = 1`, :math:`\chi_c = \chi_1`. Both are infinite at the critical line
+    :math:`\chi_1 = 1` (and where :math:`q^\ast = \infty`).
+
+    >>> mf = mean_field("relu", 1.0)
+    >>> round(mf.chi_1, 12), mf.q_star, mf.c_star    # ReLU: chi_1 = sigma_w^2 / 2
+    (0.5, 0.0, 1.0)
+    >>> mf = mean_field("tanh", 1.304, 0.2)           # near the critical line
+    >>> round(mf.q_star, 3), round(mf.chi_1, 3), mf.phase
+    (0.512, 1.0, 'ordered')
+    """
+    _check_name("mean_field", name)
+    sigma_w = _check_sigma("mean_field", "sigma_w", sigma_w, positive=True)
+    sigma_b = _check_sigma("mean_field", "sigma_b", sigma_b, positive=False)
+    maps = _Maps(name, sigma_w, sigma_b, params)
+    q_star = maps.q_star()
+    q_eval = float(np.clip(q_star, Q_TINY, 1 / Q_TINY))  # 0 and inf: the limits
+    chi_1 = maps.chi_1(q_eval)
+    xi_q = np.inf if not np.isfinite(q_star) else _depth_scale(maps.q_slope(q_eval))
+    if chi_1 <= 1 or not np.isfinite(q_star):
+        c_star, chi_c = 1.0, chi_1
+    else:
+        c_star, chi_c = _c_star(maps, q_eval)
+    return MeanField(name, sigma_w, sigma_b, q_star, chi_1, c_star, chi_c, xi_q,
+                     _depth_scale(chi_c))
+
+
+def _c_star(maps: _Maps, q: float) -> tuple[float, float]:
+    """In the chaotic phase (slope chi_1 > 1 at c = 1) the c-map lies below the diagonal just
+    under 1; its stable fixed point is the first root of C(c) - c met going down from 1."""
+    norm = maps.q_map(q)  # = q* at the fixed point
+
+    def gap(c):
+        return maps.correlation(q, c) / norm - c
+
+    grid = np.linspace(1.0, -1.0, 41)[1:]
+    prev = 1.0 - 1e-6
+    if gap(prev) >= 0:  # numerically at the critical line
+        return 1.0, maps.correlation(q, 1.0, slope=True)
+    for c in grid:
+        if gap(c) >= 0:
+            root = float(_brentq(gap, c, prev, xtol=1e-13))
+            return root, maps.correlation(q, root, slope=True)
+        prev = c
+    return -1.0, maps.correlation(q, -1.0, slope=True)
+
+
+def critical_sigma_w(name: str, sigma_b: float = 0.0, **params) -> float:
+    r"""The weight scale :math:`\sigma_w` on the critical line, where
+    :math:`\chi_1 = \sigma_w^2 \operatorname{E}[\phi'(\sqrt{q^\ast} z)^2] = 1` (``mean_field``):
+    the order-to-chaos transition, where both the signal's correlations and the gradients
+    travel furthest. Found by brentq after bracketing on :math:`\sigma_w \in [0.01, 100]`.
+
+    ReLU: :math:`\sqrt 2` for every :math:`\sigma_b`; linear: 1; tanh at :math:`\sigma_b = 0`: 1.
+
+    >>> round(critical_sigma_w("relu") ** 2, 10), round(critical_sigma_w("tanh", 0.2), 3)
+    (2.0, 1.304)
+    """
+    _check_name("critical_sigma_w", name)
+    sigma_b = _check_sigma("critical_sigma_w", "sigma_b", sigma_b, positive=False)
+
+    def excess(sigma_w):
+        maps = _Maps(name, sigma_w, sigma_b, params)
+        return maps.chi_1(float(np.clip(maps.q_star(), Q_TINY, 1 / Q_TINY))) - 1
+
+    grid = np.geomspace(0.01, 100.0, 41)
+    values = [excess(s) for s in grid]
+    for k in range(len(grid) - 1):
+        if values[k] == 0:
+            return float(grid[k])
+        if values[k] < 0 < values[k + 1]:
+            return float(_brentq(excess, grid[k], grid[k + 1], xtol=1e-13, rtol=1e-12))
+    raise ValueError(f"critical_sigma_w: no sigma_w in [0.01, 100] gives chi_1 = 1 for {name!r} "
+                     f"with sigma_b = {sigma_b:g} (chi_1 runs from {values[0] + 1:.3g} to "
+                     f"{values[-1] + 1:.3g}); try a smaller sigma_b or other parameters")
+
+
+class Layers(NamedTuple):
+    """Mean-field recursions per layer l = 1..depth (element ``l - 1``), for
+    ``act.deepnet.propagation``'s network: ``q`` (the variance of z_l), ``c`` (the correlation of
+    two inputs' z_l) and ``backward_std`` (std of the per-example error dl/dz_l)."""
+
+    q: np.ndarray
+    c: np.ndarray
+    backward_std: np.ndarray
+
+
+def mean_field_layers(name: str, sigma_w: float, sigma_b: float = 0.0, depth: int = 20,
+                      c_0: float = 0.0, **params) -> Layers:
+    r"""The length and correlation maps (``mean_field``) iterated layer by layer from the
+    input: standard-normal inputs :math:`h_0` whose pairs have correlation ``c_0`` (0 for
+    independent inputs), so
+
+    .. math:: q^1 = \sigma_w^2 + \sigma_b^2, \quad c^1 = \frac{\sigma_w^2 c_0 + \sigma_b^2}{q^1},
+              \quad q^{l+1} = \sigma_w^2 \operatorname{E}[\phi(\sqrt{q^l} z)^2] + \sigma_b^2,
+              \quad c^{l+1} = \frac{\sigma_w^2 \operatorname{E}[\phi(u_1)\phi(u_2)]
+              + \sigma_b^2}{q^{l+1}},
+
+    and, going down from an error of std 1 arriving at :math:`h_\text{depth}`,
+    :math:`v_\text{depth} = \operatorname{E}[\phi'^2]_{q^\text{depth}}`,
+    :math:`v_l = \sigma_w^2 \operatorname{E}[\phi'^2]_{q^l}\, v_{l+1}` (``predict``'s
+    recursion, with biases). Exact for infinitely wide layers.
+
+    >>> lay = mean_field_layers("linear", 1.0, 0.0, depth=3, c_0=0.5)
+    >>> [np.round(a, 12).tolist() for a in lay]       # linear, sigma_w = 1: all kept
+    [[1.0, 1.0, 1.0], [0.5, 0.5, 0.5], [1.0, 1.0, 1.0]]
+    """
+    _check_name("mean_field_layers", name)
+    sigma_w = _check_sigma("mean_field_layers", "sigma_w", sigma_w, positive=True)
+    sigma_b = _check_sigma("mean_field_layers", "sigma_b", sigma_b, positive=False)
+    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
+        raise ValueError(f"mean_field_layers: depth must be an int >= 1, got {depth!r}")
+    if (isinstance(c_0, bool) or not isinstance(c_0, numbers.Real)
+            or not -1 <= c_0 <= 1):
+        raise ValueError(f"mean_field_layers: c_0 must be a number in [-1, 1], got {c_0!r}")
+    maps = _Maps(name, sigma_w, sigma_b, params)
+    q, c, slope = np.empty(depth), np.empty(depth), np.empty(depth)
+    q_l = sigma_w ** 2 + sigma_b ** 2
+    c_l = (sigma_w ** 2 * c_0 + sigma_b ** 2) / q_l
+    for layer in range(depth):
+        q[layer], c[layer] = q_l, c_l
+        q_eval = float(np.clip(q_l, Q_TINY, 1 / Q_TINY))
+        slope[layer] = maps.chi_1(q_eval) / maps.sw2
+        if layer + 1 < depth:
+            q_next = maps.q_map(q_eval)
+            c_l = float(np.clip(maps.correlation(q_eval, c_l) / q_next, -1.0, 1.0))
+            q_l = q_next if Q_TINY <= q_l <= 1 / Q_TINY else q_l
+    v = np.empty(depth)
+    v_l = 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(depth - 1, -1, -1):
+            v_l = v_l * slope[layer] * (maps.sw2 if layer < depth - 1 else 1.0)
+            v[layer] = v_l
+    return Layers(q, c, np.sqrt(v))
+
+
+def phase_diagram(name: str, sigma_w, sigma_b, **params) -> np.ndarray:
+    r""":math:`\chi_1` (``mean_field``) on a grid: element ``[i, j]`` is for ``sigma_b[i]``,
+    ``sigma_w[j]`` (rows are bias scales, as on a plot with :math:`\sigma_w` across).
+    :math:`\chi_1 < 1`: ordered phase, :math:`> 1`: chaotic, :math:`= 1`: the critical line.
+
+    >>> np.round(phase_diagram("relu", [1.0, 2.0], [0.0]), 12).tolist()   # sigma_w^2 / 2
+    [[0.5, 2.0]]
+    """
+    _check_name("phase_diagram", name)
+    ws = np.atleast_1d(np.asarray(sigma_w, dtype=float))
+    bs = np.atleast_1d(np.asarray(sigma_b, dtype=float))
+    for pname, values, positive in (("sigma_w", ws, True), ("sigma_b", bs, False)):
+        if values.ndim != 1 or not values.size or not np.all(np.isfinite(values)) or \
+                not np.all(values > 0 if positive else values >= 0):
+            raise ValueError(f"phase_diagram: {pname} must be a 1-d sequence of finite numbers "
+                             f"{'> 0' if positive else '>= 0'}, got {pname}={values!r}")
+    chi = np.empty((len(bs), len(ws)))
+    for i, b in enumerate(bs):
+        for j, w in enumerate(ws):
+            maps = _Maps(name, float(w), float(b), params)
+            chi[i, j] = maps.chi_1(float(np.clip(maps.q_star(), Q_TINY, 1 / Q_TINY)))
+    return chi

@@ -105,6 +105,14 @@ WIDGETS = {
             {"gate": "gelu", "a": -3.0}, [{"gate": "gelu", "a": -2.75},
                                                            {"gate": "sigmoid", "a": -3.0}]),
     }),
+    "criticality (lesson 03)": ("criticality_figure", {
+        "defaults (LeCun, no bias, depth 50)": (
+            {"sigma_w": 1.0, "sigma_b": 0.0, "depth": 50},
+            [{"sigma_w": 1.01, "sigma_b": 0.0, "depth": 50}]),
+        "largest (sigma_w 3, sigma_b 1, depth max)": (
+            {"sigma_w": 3.0, "sigma_b": 1.0, "depth": ("CRITICALITY_MAX_DEPTH", 0)},
+            [{"sigma_w": 2.99, "sigma_b": 1.0, "depth": ("CRITICALITY_MAX_DEPTH", 0)}]),
+    }),
     "blocks (lesson 09)": ("block_figure", {
         "defaults (plain, relu, depth 50)": (
             {"block": "plain", "activation": "relu", "depth": 50},

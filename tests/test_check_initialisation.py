@@ -196,3 +196,66 @@ def test_which_init_cases_need_the_ratio():
 def test_which_init_stub_and_error(capsys):
     assert _verdict(capsys, act.check.which_init, stub).startswith("⏳ which_init")
     assert _verdict(capsys, act.check.which_init, broken).startswith("⚠️")
+
+
+# --------------------------------------------------------------------------- critical_tanh
+
+def critical_right(sigma_b):
+    # written from the definitions, independently of act.variance: Gauss-Hermite quadrature
+    # (tanh is smooth), the length map iterated to its fixed point, bisection on chi_1 - 1
+    z, w = np.polynomial.hermite_e.hermegauss(120)
+    w = w / np.sqrt(2 * np.pi)
+
+    def chi_1(sigma_w):
+        q = 1.0
+        for _ in range(5000):
+            q_next = sigma_w ** 2 * w @ np.tanh(np.sqrt(q) * z) ** 2 + sigma_b ** 2
+            if abs(q_next - q) < 1e-15:
+                break
+            q = q_next
+        return sigma_w ** 2 * w @ (1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2
+
+    lo, hi = 0.9, 3.0
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if chi_1(mid) < 1 else (lo, mid)
+    return (lo + hi) / 2
+
+
+def test_critical_tanh_right_answer_passes(capsys):
+    out = _verdict(capsys, act.check.critical_tanh, critical_right)
+    assert out.startswith("✅ critical_tanh")
+    assert critical_right(0.25) == pytest.approx(variance.critical_sigma_w("tanh", 0.25),
+                                                 rel=1e-6)
+    assert critical_right(0.25) == pytest.approx(1.3516, abs=1e-4)
+    # an answer within the tolerance (a careful Monte Carlo estimate) passes; one outside not
+    for factor, verdict in ((1 + 2e-3, "✅"), (1 - 2e-3, "✅"), (1 + 6e-3, "❌")):
+        out = _verdict(capsys, act.check.critical_tanh, lambda b, f=factor: critical_right(b) * f)
+        assert out.startswith(verdict), (factor, out)
+
+
+@pytest.mark.parametrize(("wrong", "nudge"), [
+    (lambda b: 1.5925, "gain"),
+    (lambda b: variance.gain("tanh"), "gain"),
+    (lambda b: 5 / 3, "PyTorch"),
+    (lambda b: 1.0, "only without bias"),  # LeCun, and the answer at sigma_b = 0
+    (lambda b: np.sqrt((1 - b * b) / variance.moments("tanh").second), "q = 1 a fixed point"),
+    (lambda b: 1 / np.sqrt(variance.moments("tanh").slope), "at q = 1"),
+    (lambda b: variance.critical_sigma_w("tanh", np.sqrt(b)), "sigma_b^2"),
+    (lambda b: 1.2, "too small"),
+    (lambda b: 1.45, "too large"),
+    (lambda b: 1.3516, "sigma_b = 0.05"),  # the number for 0.25, typed in
+    (lambda b: [1.35], "one number"),
+    (lambda b: -1.0, "positive"),
+])
+def test_critical_tanh_wrong_answers_get_a_nudge(capsys, wrong, nudge):
+    out = _verdict(capsys, act.check.critical_tanh, wrong)
+    assert out.startswith("❌ critical_tanh") and nudge in out, out
+    for sigma_b in checks.CRITICAL_SIGMA_B:  # no right value given away
+        assert f"{variance.critical_sigma_w('tanh', sigma_b):.3f}"[:-1] not in out.replace(
+            "sigma_w = 1.352", "")
+
+
+def test_critical_tanh_stub_and_error(capsys):
+    assert _verdict(capsys, act.check.critical_tanh, stub).startswith("⏳ critical_tanh")
+    assert _verdict(capsys, act.check.critical_tanh, broken).startswith("⚠️ critical_tanh")

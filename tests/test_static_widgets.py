@@ -38,6 +38,7 @@ WIDGETS = {
     "softmax_temperature": lambda: widgets.softmax_temperature([3.0, 0.7, 0.5]),
     "gate_explorer": lambda: widgets.gate_explorer("gelu", a=-1.5),
     "block_signal": lambda: widgets.block_signal("layer norm", "gelu", depth=20),
+    "criticality": lambda: widgets.criticality(1.3042, 0.2, depth=30),
 }
 
 

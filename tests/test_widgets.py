@@ -418,3 +418,96 @@ def test_explorer_draws_the_compared_activation_in_its_own_colour():
     fig = widgets.explorer_figure("relu", compare="relu")  # the same colour twice: one is grey
     assert {plots.color_for("relu"), "0.25"} <= {line.get_color() for line in fig.axes[0].lines}
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- criticality (03)
+
+CRITICALITY_SETTINGS = [
+    {"sigma_w": 1.0, "sigma_b": 0.0, "depth": 50}, {"sigma_w": 1.0, "sigma_b": 0.0, "depth": 55},
+    {"sigma_w": 1.3, "sigma_b": 0.2, "depth": 50}, {"sigma_w": 3.0, "sigma_b": 1.0, "depth": 100},
+    {"sigma_w": 0.5, "sigma_b": 0.0, "depth": 100},
+    {"sigma_w": 1.5925, "sigma_b": 0.0, "depth": 10}, {"sigma_w": 0.5, "sigma_b": 1.0, "depth": 10}]
+
+
+def test_criticality_figure_redrawn_is_drawn_afresh():
+    """Every redraw (the diagram copied as pixels from the second call on) gives the pixels of
+    a figure drawn from scratch, and a new picture for every setting."""
+    fig, last = None, None
+    for kwargs in CRITICALITY_SETTINGS:
+        fig = widgets.criticality_figure(**kwargs, fig=fig)
+        shown = pixels(fig)
+        fresh = widgets.criticality_figure(**kwargs)
+        assert np.array_equal(shown, pixels(fresh)), kwargs
+        plt.close(fresh)
+        assert last is None or not np.array_equal(shown, last), kwargs
+        last = shown
+    assert "pixels" in fig._criticality and not fig._criticality["diagram"].get_visible()
+    plt.close(fig)
+
+
+def test_criticality_figure_shows_the_recursions():
+    from actlib import variance
+
+    fig = widgets.criticality_figure(1.3042, 0.2, depth=40)
+    q_line, back_line, c_line = fig._criticality["lines"]
+    lay = variance.mean_field_layers("tanh", 1.3042, 0.2, depth=40)
+    np.testing.assert_allclose(q_line.get_ydata(), lay.q)
+    np.testing.assert_allclose(c_line.get_ydata(), lay.c)
+    np.testing.assert_allclose(back_line.get_ydata(), lay.backward_std)
+    assert list(c_line.get_xdata()) == list(range(1, 41))
+    cross = fig._criticality["cross"]
+    assert (cross.get_xdata()[0], cross.get_ydata()[0]) == (1.3042, 0.2)
+    title = fig._suptitle.get_text()
+    assert "σ_w = 1.3" in title and "χ₁ = 1.000" in title
+    # the diagram: blue (ordered) left of the critical line, red (chaotic) right of it
+    chi, line = widgets._phase_grid()
+    assert line[0] == pytest.approx(1.0, abs=1e-6) and line[4] == pytest.approx(1.3042, abs=1e-3)
+    assert np.all(np.diff(line) > 0)
+    below = widgets.PHASE_SIGMA_W[None, :] < line[:, None]
+    assert np.all(chi[below] < 1 + 1e-9) and np.all(chi[~below] > 1 - 1e-9)
+    plt.close(fig)
+
+
+def test_criticality_alt_text_and_bad_input():
+    alt = widgets.criticality_alt(1.5925, 0.0, 30)
+    assert "chaotic phase (chi_1 = 1.178)" in alt and "30 layers" in alt
+    assert act.plots.check_alt(alt)
+    assert "ordered phase" in widgets.criticality_alt(0.8, 0.3, 20)
+    for bad in ({"sigma_w": 0.0}, {"sigma_b": -1.0}, {"depth": 1}, {"sigma_w": True},
+                {"depth": 10.5}):
+        name = next(iter(bad))
+        with pytest.raises(ValueError, match=f"criticality_figure: {name}"):
+            widgets.criticality_figure(**bad)
+
+
+def test_criticality_widget_redraws_and_describes_itself(monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
+    box = widgets.criticality()
+    sigma_w, sigma_b, depth = box.children[0].children
+    sigma_w.value = 1.3
+    sigma_b.value = 0.2
+    depth.value = widgets.CRITICALITY_MAX_DEPTH
+    assert len(shown) == 4 and len(set(shown)) == 4
+    data, metadata = box.picture()
+    assert "sigma_w = 1.3, sigma_b = 0.2" in metadata["image/png"]["alt"]
+    assert f"over {widgets.CRITICALITY_MAX_DEPTH} layers" in data["text/plain"]
+
+
+def test_criticality_redraw_is_fast():
+    """<= 100 ms per redraw on an idle machine (``make bench`` measures it); here, on a
+    possibly busy one, the median of CPU times (process_time: what this process spent) over
+    several redraws at the defaults and at the largest depth, with a margin."""
+    import time
+
+    fig = widgets.criticality_figure()
+    widgets.render_png(fig)
+    for kwargs in ({}, {"sigma_w": 3.0, "sigma_b": 1.0, "depth": widgets.CRITICALITY_MAX_DEPTH}):
+        times = []
+        for _ in range(5):
+            start = time.process_time()
+            fig = widgets.criticality_figure(**kwargs, fig=fig)
+            widgets.render_png(fig)
+            times.append(time.process_time() - start)
+        assert np.median(times) < 0.2, (kwargs, times)
+    plt.close(fig)

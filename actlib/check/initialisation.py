@@ -9,7 +9,7 @@ import numpy as np
 from .. import deepnet, variance
 from ._core import report
 
-__all__ = ["clip_global_norm", "leaky_he_std", "stable_scale", "which_init"]
+__all__ = ["clip_global_norm", "critical_tanh", "leaky_he_std", "stable_scale", "which_init"]
 
 
 # ---------------------------------------------------------------- He's std for a leaky ReLU
@@ -233,3 +233,79 @@ def which_init(student_fn) -> bool | None:
                       "and inputs scaled by 0.001 to 3000.")
 
     return report("which_init", judge)
+
+
+# ---------------------------------------------------------------- the critical line of tanh
+
+#: The bias scales the check asks about: the exercise's 0.25 first, then two more (so a number
+#: typed in for 0.25 does not pass).
+CRITICAL_SIGMA_B = (0.25, 0.05, 0.6)
+#: How close an answer must be (relative): a Monte Carlo estimate with a million samples, its
+#: length map iterated until it stops changing, is good to about 1e-3.
+CRITICAL_RTOL = 3e-3
+
+
+def _q_one_sigma_w(sigma_b: float) -> float:
+    """The sigma_w that makes q = 1 a fixed point: sigma_w^2 E[tanh(z)^2] + sigma_b^2 = 1."""
+    return float(np.sqrt((1 - sigma_b ** 2) / variance.moments("tanh", 1.0).second))
+
+
+def _critical_wrong(sigma_b: float) -> list[tuple[float, str]]:
+    """Plausible wrong answers at ``sigma_b`` and what each one missed (no answer given away)."""
+    chi_at_one = float(1 / np.sqrt(variance.moments("tanh", 1.0).slope))
+    return [
+        (variance.gain("tanh"), "that is tanh's gain, 1.5925: it makes q = 1 a fixed point "
+         "without bias, but chi_1 = 1.18 there, the chaotic phase. The question asks for "
+         "chi_1 = 1."),
+        (5 / 3, "that is PyTorch's calculate_gain('tanh'), 5/3: a weight scale, not a point "
+         "where chi_1 = 1 (check: compute chi_1 there)."),
+        (1.0, "sigma_w = 1 is the critical point only without bias. With sigma_b > 0 the "
+         "fixed point q* is above 0, where tanh's slope is below 1 on average: chi_1 < 1 at "
+         "sigma_w = 1."),
+        (_q_one_sigma_w(sigma_b), "you made q = 1 a fixed point of the length map. Criticality "
+         "is a condition on the slopes, chi_1 = sigma_w^2 E[tanh'(sqrt(q*) z)^2] = 1, at the "
+         "fixed point q* that this sigma_w itself produces."),
+        (chi_at_one, "you evaluated E[tanh'(sqrt(q) z)^2] at q = 1. The variance settles at "
+         "q*, which depends on sigma_w and sigma_b: find q* first (iterate the length map), "
+         "then chi_1 at q*."),
+        (variance.critical_sigma_w("tanh", float(np.sqrt(sigma_b))), "sigma_b is the bias's "
+         "standard deviation: the length map adds sigma_b^2, not sigma_b."),
+    ]
+
+
+def critical_tanh(student_fn) -> bool | None:
+    """Exercise: ``student_fn(sigma_b)`` is the weight scale sigma_w on tanh's critical line,
+    chi_1 = sigma_w^2 E[tanh'(sqrt(q*) z)^2] = 1 at the fixed point q* of
+    q -> sigma_w^2 E[tanh(sqrt(q) z)^2] + sigma_b^2 (weights of variance sigma_w^2 / fan-in,
+    biases of std sigma_b). Judged at sigma_b = 0.25, 0.05 and 0.6 against
+    act.variance.critical_sigma_w."""
+
+    def judge():
+        for sigma_b in CRITICAL_SIGMA_B:
+            got = student_fn(sigma_b)
+            if isinstance(got, bool) or not isinstance(got, (numbers.Real, np.ndarray)) or \
+                    np.ndim(got) != 0:
+                return False, f"return one number (sigma_w), got {type(got).__name__}."
+            got = float(got)
+            want = variance.critical_sigma_w("tanh", sigma_b)
+            if np.isclose(got, want, rtol=CRITICAL_RTOL):
+                continue
+            case = f"at sigma_b = {sigma_b:g} you return sigma_w = {got:.4g}"
+            if not np.isfinite(got) or got <= 0:
+                return False, f"{case}: a weight scale is a positive number."
+            for wrong, nudge in _critical_wrong(sigma_b):
+                if np.isclose(got, wrong, rtol=CRITICAL_RTOL):
+                    return False, f"{case}: {nudge}"
+            chi = variance.mean_field("tanh", got, sigma_b).chi_1
+            side = ("ordered (chi_1 < 1): sigma_w is too small" if chi < 1
+                    else "chaotic (chi_1 > 1): sigma_w is too large")
+            return False, (f"{case}, where chi_1 = {chi:.3f}: {side}. Compute q* by iterating "
+                           "the length map from q = 1 until it stops changing (near the "
+                           "critical line that takes hundreds of steps), then chi_1 at q*, "
+                           "and solve chi_1 = 1 (bisection works).")
+        return True, (f"on the critical line at sigma_b = "
+                      f"{', '.join(f'{b:g}' for b in CRITICAL_SIGMA_B)} (to "
+                      f"{CRITICAL_RTOL:.0e}). More bias needs larger weights: the critical "
+                      "line of the phase diagram.")
+
+    return report("critical_tanh", judge)
