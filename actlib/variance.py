@@ -34,12 +34,12 @@ import dataclasses
 import functools
 import itertools
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from .functions import NAMES, get
+from .functions import ELEMENTWISE_NAMES, get
 
 __all__ = ["MeanField", "Moments", "Prediction", "critical_sigma_w", "expect", "gain", "mean_field",
            "mean_field_layers", "Layers", "moments", "phase_diagram", "predict", "weight_scale"]
@@ -65,17 +65,19 @@ def _check_q(fname: str, q) -> float:
 
 
 def _check_name(fname: str, name) -> None:
-    if not isinstance(name, str) or (name not in NAMES and name != "swish") or name == "softmax":
+    if not isinstance(name, str) or (name not in ELEMENTWISE_NAMES
+                                     and name not in ("swish", "hard_swish")):
         raise ValueError(f"{fname}: name must be an elementwise activation's name, one of "
-                         f"{', '.join(n for n in NAMES if n != 'softmax')}; got {name!r}")
+                         f"{', '.join(ELEMENTWISE_NAMES)}; got {name!r}")
 
 
-def expect(g: Callable, q: float = 1.0) -> float:
+def expect(g: Callable, q: float = 1.0, kinks: Sequence[float] = ()) -> float:
     r""":math:`\operatorname{E}[g(z)]` for :math:`z \sim N(0, q)`:
     :math:`\int g(z)\, e^{-z^2 / 2q} / \sqrt{2 \pi q}\; dz`.
 
     Gauss-Legendre quadrature on each half line, :math:`[-12\sqrt q, 0]` and
-    :math:`[0, 12\sqrt q]`, so that a kink at 0 (ReLU and its relatives) costs no accuracy.
+    :math:`[0, 12\sqrt q]`, so that a kink at 0 (ReLU and its relatives) costs no accuracy;
+    ``kinks`` elsewhere (ReLU6's 6, hard-sigmoid's :math:`\pm 3`) split the line there too.
     ``g`` takes and returns arrays.
 
     >>> round(expect(lambda z: z ** 2, q=4.0), 12)
@@ -86,8 +88,17 @@ def expect(g: Callable, q: float = 1.0) -> float:
     q = _check_q("expect", q)
     x, w = _legendre()
     half = CUTOFF * np.sqrt(q) / 2  # each half line has length 12 sqrt(q)
-    z = np.concatenate([half * (x - 1), half * (x + 1)])  # [-12 s, 0] then [0, 12 s]
-    weights = np.concatenate([w, w]) * half * np.exp(-z ** 2 / (2 * q)) / np.sqrt(2 * np.pi * q)
+    inner = sorted({float(k) for k in kinks} - {0.0})
+    inner = [k for k in inner if abs(k) < 2 * half]
+    if not inner:
+        z = np.concatenate([half * (x - 1), half * (x + 1)])  # [-12 s, 0] then [0, 12 s]
+        weights = np.concatenate([w, w]) * half
+    else:  # one Gauss-Legendre rule between each pair of neighbouring break points
+        edges = np.array(sorted([-2 * half, 0.0, 2 * half, *inner]))
+        mids, radii = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
+        z = (mids[:, None] + radii[:, None] * x).ravel()
+        weights = (radii[:, None] * w).ravel()
+    weights = weights * np.exp(-z ** 2 / (2 * q)) / np.sqrt(2 * np.pi * q)
     with np.errstate(over="ignore", invalid="ignore"):
         return float(np.sum(weights * np.asarray(g(z), dtype=float)))
 
@@ -118,9 +129,9 @@ def moments(name: str, q: float = 1.0, **params) -> Moments:
     _check_name("moments", name)
     q = _check_q("moments", q)
     f = get(name)
-    return Moments(expect(lambda z: f(z, **params), q),
-                   expect(lambda z: f(z, **params) ** 2, q),
-                   expect(lambda z: f.derivative(z, **params) ** 2, q))
+    return Moments(expect(lambda z: f(z, **params), q, f.kinks),
+                   expect(lambda z: f(z, **params) ** 2, q, f.kinks),
+                   expect(lambda z: f.derivative(z, **params) ** 2, q, f.kinks))
 
 
 def gain(name: str, **params) -> float:

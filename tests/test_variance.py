@@ -361,3 +361,40 @@ def test_phase_diagram_matches_mean_field():
         variance.phase_diagram("tanh", [0.0, 1.0], [0.0])
     with pytest.raises(ValueError, match="phase_diagram: sigma_b"):
         variance.phase_diagram("tanh", [1.0], [[0.1]])
+
+
+# --------------------------------------------------------------------------- newer activations
+
+@pytest.mark.parametrize("name", ["relu6", "hard_sigmoid", "hard_silu", "squared_relu"])
+def test_gain_of_the_newer_elementwise_activations_against_mpmath(name):
+    """E[f(z)^2] by 40-digit quadrature, split at the activation's kinks (ReLU6's 6, the hard
+    units' -3 and 3): the gain 1/sqrt(E[f(z)^2]) to 1e-9."""
+    import mpmath
+
+    mpmath.mp.dps = 40
+    f = act.get(name)
+    points = sorted({-40.0, 40.0, 0.0, *f.kinks})
+
+    def integrand(t):
+        value = float(f(np.array([float(t)]))[0])
+        return mpmath.mpf(value) ** 2 * mpmath.npdf(t)
+
+    second = mpmath.quad(integrand, points)
+    assert variance.gain(name) == pytest.approx(float(1 / mpmath.sqrt(second)), rel=1e-9)
+    assert variance.gain("hard_swish") == variance.gain("hard_silu")
+
+
+def test_squared_relu_gain_is_the_closed_form():
+    assert variance.gain("squared_relu") == pytest.approx(np.sqrt(2 / 3), rel=1e-12)  # E = 3/2
+
+
+def test_expect_splits_at_kinks_and_is_unchanged_without_them():
+    z = np.linspace(-60, 60, 2_000_001)  # a fine Riemann sum of E[relu6(z)] for z ~ N(0, 4)
+    riemann = np.sum(act.relu6(z) * np.exp(-z ** 2 / 8)) * (z[1] - z[0]) / np.sqrt(8 * np.pi)
+    assert variance.expect(act.relu6, 4.0, kinks=(0, 6)) == pytest.approx(riemann, rel=1e-6)
+    assert variance.expect(act.relu, 1.0) == variance.expect(act.relu, 1.0, kinks=(0.0,))
+
+
+def test_gated_names_are_refused():
+    with pytest.raises(ValueError, match="gain: name must be an elementwise activation's name"):
+        variance.gain("swiglu")
