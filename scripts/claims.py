@@ -455,18 +455,32 @@ def execute(path: Path, timeout: int) -> tuple:
     return nb, seconds, measured
 
 
+def _execute_with_seed(path: Path, seed: int, timeout: int):
+    """``execute`` with ACTLIB_SEED = ``seed`` in the kernel's environment (it inherits ours);
+    our own ACTLIB_SEED is put back afterwards, so a caller in the same process (the tests)
+    keeps the seed it had."""
+    before = os.environ.get("ACTLIB_SEED")
+    os.environ["ACTLIB_SEED"] = str(seed)
+    try:
+        try:
+            return execute(path, timeout)
+        except TimeoutError as exc:  # now and then a fresh kernel never answers (run_notebooks)
+            print(f"  {path.name} seed {seed}: {exc}; running it again in a new kernel",
+                  file=sys.stderr, flush=True)
+            return execute(path, timeout)
+    finally:
+        if before is None:
+            os.environ.pop("ACTLIB_SEED", None)
+        else:
+            os.environ["ACTLIB_SEED"] = before
+
+
 def check(path: Path, seeds: list[int], timeout: int, after_seed=None) -> list[Cell]:
     """The notebook's asserting (or raising) cells over ``seeds``; ``after_seed(cells, seeds
     done)`` is called after each seed (a long calibration reports as it goes)."""
     cells: dict[int, Cell] = {}
     for done, seed in enumerate(seeds, 1):
-        os.environ["ACTLIB_SEED"] = str(seed)  # the kernel inherits it
-        try:
-            nb, seconds, measured = execute(path, timeout)
-        except TimeoutError as exc:  # now and then a fresh kernel never answers (run_notebooks)
-            print(f"  {path.name} seed {seed}: {exc}; running it again in a new kernel",
-                  file=sys.stderr, flush=True)
-            nb, seconds, measured = execute(path, timeout)
+        nb, seconds, measured = _execute_with_seed(path, seed, timeout)
         print(f"  {path.name} seed {seed}: {seconds:.0f} s", file=sys.stderr, flush=True)
         for i, c in enumerate(nb.cells):
             if c.cell_type != "code":

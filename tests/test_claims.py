@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -130,7 +131,9 @@ def test_end_to_end_two_seeds(tmp_path):
     path = tmp_path / "99_tiny.ipynb"
     nbformat.write(nb, path)
     report = tmp_path / "claims.md"
+    before = os.environ.get("ACTLIB_SEED")
     code = claims.main(["--seeds", "0,1", "--report", str(report), str(path)])
+    assert os.environ.get("ACTLIB_SEED") == before  # the kernels' seed does not leak into ours
     text = report.read_text()
     assert code == 1  # seed 1 fails a claim
     assert "in progress" not in text  # rewritten after each seed, final at the end

@@ -70,7 +70,7 @@ def test_the_committed_outputs_name_their_platform():
 
 def test_this_run_matches_the_decision(pytestconfig):
     strict = not why_not_reference()
-    assert bool(pytestconfig.option.nbval) is strict
+    assert bool(pytestconfig.option.nbval) is strict, why_not_reference()
     assert bool(pytestconfig.option.nbval_lax) is not strict
 
 
