@@ -298,7 +298,7 @@ class _Maps:
         gap = self.q_map(1.0) - 1.0
         if abs(gap) <= 1e-12:
             return 1.0
-        q = 1.0
+        q = anchor = 1.0  # anchor: the last point where q_map(q) - q had the sign of gap
         for k in itertools.count():
             # a factor 2 per step near 1; beyond 1e+-18 every map here is linear or flat in q
             # to double precision, so larger steps skip no root
@@ -308,11 +308,17 @@ class _Maps:
                 return 0.0
             if nxt > 1 / Q_TINY:
                 return np.inf
-            if np.sign(self.q_map(nxt) - nxt) != np.sign(gap):
-                lo, hi = sorted((q, nxt))
+            step_gap = self.q_map(nxt) - nxt
+            if abs(step_gap) <= 1e-12 * nxt:
+                # within rounding of q itself: no sign to read (at the critical point of an odd
+                # activation q_map(q) / q = 1 - O(q), which NumPy 2.0 rounds to 1 + 1e-16)
+                q = nxt
+                continue
+            if np.sign(step_gap) != np.sign(gap):
+                lo, hi = sorted((anchor, nxt))
                 return float(_brentq(lambda x: self.q_map(x) - x, lo, hi,
                                              xtol=1e-14 * hi, rtol=1e-13))
-            q = nxt
+            q = anchor = nxt
         raise AssertionError("unreachable")  # pragma: no cover
 
     def correlation(self, q, c, slope=False):
