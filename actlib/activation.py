@@ -11,6 +11,19 @@ import numpy as np
 from ._inputs import as_real_array, finish, working_dtype
 
 
+def bind_params(name: str, signature: inspect.Signature, args: tuple, params: dict) -> dict:
+    """The parameters after the input (``args`` and ``params``) bound to ``signature`` with its
+    defaults filled in; a wrong call is a TypeError that names the function and its signature."""
+    try:
+        bound = signature.bind(None, *args, **params)
+    except TypeError as exc:
+        raise TypeError(f"{name}: {exc}; the signature is {name}{signature}") from None
+    bound.apply_defaults()
+    kwargs = dict(bound.arguments)
+    kwargs.pop(next(iter(signature.parameters)))
+    return kwargs
+
+
 class Activation:
     """An activation function with its derivative.
 
@@ -49,14 +62,7 @@ class Activation:
         return self._apply(self._df, x, args, params)
 
     def _bind(self, x, args, params) -> tuple[np.ndarray, np.ndarray, dict]:
-        try:
-            bound = self.__signature__.bind(x, *args, **params)
-        except TypeError as exc:
-            raise TypeError(f"{self.name}: {exc}; the signature is {self.name}"
-                            f"{self.__signature__}") from None
-        bound.apply_defaults()
-        kwargs = dict(bound.arguments)
-        kwargs.pop(next(iter(self.__signature__.parameters)))
+        kwargs = bind_params(self.name, self.__signature__, args, params)
         x = as_real_array(self.name, x)
         work = x.astype(working_dtype(x.dtype, self._float32_via_float64), copy=False)
         if self._check is not None:

@@ -42,6 +42,7 @@ from ._inputs import (
     positive_int_param,
     working_dtype,
 )
+from .activation import bind_params
 from .functions import gelu, relu, sigmoid, silu
 
 __all__ = ["Gated", "Maxout", "VectorActivation", "geglu", "glu", "maxout", "reglu",
@@ -86,15 +87,7 @@ class VectorActivation:
         raise NotImplementedError
 
     def _params(self, args, params) -> dict:
-        try:
-            bound = self.__signature__.bind(None, *args, **params)
-        except TypeError as exc:
-            raise TypeError(f"{self.name}: {exc}; the signature is {self.name}"
-                            f"{self.__signature__}") from None
-        bound.apply_defaults()
-        kwargs = dict(bound.arguments)
-        kwargs.pop(next(iter(self.__signature__.parameters)))
-        return kwargs
+        return bind_params(self.name, self.__signature__, args, params)
 
     def _bind(self, x, args, params):
         kwargs = self._params(args, params)
