@@ -41,7 +41,7 @@ __all__ = ["EXPLORER_NAMES", "PANELS", "SLIDERS", "FigureBox", "activation_explo
            "gradient_flow", "gradient_flow_figure", "propagation_figure", "render_png",
            "self_normalisation", "self_normalisation_figure", "self_normalisation_warm_up",
            "shrink_factor", "signal_propagation", "softmax_temperature", "temperature_figure",
-           "block_figure", "block_signal", "block_signal_warm_up"]
+           "block_figure", "block_signal", "block_signal_warm_up", "clear_caches"]
 
 #: Slider (min, max, step) for every activation parameter the explorer shows.
 SLIDERS = {
@@ -809,6 +809,16 @@ def _criticality_numbers(sigma_w: float, sigma_b: float, depth: int):
             variance.mean_field_layers("tanh", sigma_w, sigma_b, depth=depth))
 
 
+def clear_caches() -> None:
+    """Forget every number a widget remembers (networks, stacks, mean-field recursions), so the
+    next redraw computes from scratch: what ``make bench`` calls a move to a new setting."""
+    from . import blocks
+
+    deepnet.clear_caches()
+    blocks.clear_cache()
+    _criticality_numbers.cache_clear()
+
+
 def _criticality_check(sigma_w, sigma_b, depth):
     for pname, value, low, high in (("sigma_w", sigma_w, 0.05, 10.0), ("sigma_b", sigma_b, 0, 5)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
@@ -833,23 +843,18 @@ def criticality_figure(sigma_w: float = 1.0, sigma_b: float = 0.0, depth: int = 
     3. :math:`c^l`, the correlation of two inputs' pre-activations (1: no longer told apart).
 
     ``fig``, from an earlier call, is redrawn if given: only the cross, the lines and the title
-    move, and the diagram, which never changes, is copied as pixels once drawn (its text is most
-    of the drawing)."""
+    move. The diagram never changes: a new figure draws it once and keeps it as pixels (its text
+    is most of the drawing), so that every later redraw costs only the lines."""
     _criticality_check(sigma_w, sigma_b, depth)
     mf, lay = _criticality_numbers(float(sigma_w), float(sigma_b), int(depth))
     layers = np.arange(1, depth + 1)
     series = (np.clip(lay.q, 1e-30, 1e30), np.clip(lay.backward_std, 1e-30, 1e30), lay.c)
     handles = getattr(fig, "_criticality", None) if fig is not None else None
-    if handles is None:
+    if handles is None:  # a new figure: its diagram drawn once, without cross, and kept as pixels
         if fig is not None:
             plt.close(fig)
         fig, handles = _criticality_new()
-    elif "pixels" not in handles:  # the second call: the diagram's pixels, drawn without cross
-        handles["cross"].set_visible(False)
-        handles["title"].set_visible(False)
         _criticality_snapshot(fig, handles)
-        handles["cross"].set_visible(True)
-        handles["title"].set_visible(True)
     handles["cross"].set_data([sigma_w], [sigma_b])
     for line, values in zip(handles["lines"], series, strict=True):
         line.set_data(layers, values)

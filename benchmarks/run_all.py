@@ -220,7 +220,7 @@ def _redraw_ms(draw, neighbours, repeat: int) -> dict[str, float]:
     warm:  the same, but the setting was shown before (a slider drag revisits them)."""
     import matplotlib.pyplot as plt
 
-    from actlib import blocks, deepnet, widgets
+    from actlib import widgets
 
     def redraw(which, fig):
         start, cpu = time.perf_counter(), time.process_time()
@@ -230,14 +230,12 @@ def _redraw_ms(draw, neighbours, repeat: int) -> dict[str, float]:
 
     times = {"first": [], **{f"cold {i}": [] for i in range(len(neighbours))}, "warm": []}
     for _ in range(repeat):
-        deepnet.clear_caches()
-        blocks.clear_cache()
+        widgets.clear_caches()
         fig, t = redraw(draw, None)
         times["first"].append(t)
         plt.close(fig)
         for i, neighbour in enumerate(neighbours):
-            deepnet.clear_caches()
-            blocks.clear_cache()
+            widgets.clear_caches()
             fig, _ = redraw(neighbour, None)
             fig, t = redraw(draw, fig)
             times[f"cold {i}"].append(t)
