@@ -684,7 +684,15 @@ def main(argv=None) -> int:
                         help="seconds per cell (the slowest takes about 40; after a timeout the"
                              " notebook runs once more in a new kernel)")
     parser.add_argument("--report", type=Path, default=REPORT, help="where the tables go")
+    parser.add_argument("--merge", type=Path, nargs="+", metavar="JSON",
+                        help="run nothing: one report from the claims.json of earlier runs "
+                             "(e.g. notebooks calibrated in parallel, or seeds 0-9 and 10-19)")
     args = parser.parse_args(argv)
+    if args.merge:
+        cells, seeds, notebooks = merge(args.merge)
+        summary, _, _ = write(args.report, cells, notebooks, seeds)
+        print(f"{summary} (tables in {args.report})")
+        return 1 if any(c.failed for c in cells) else 0
     paths = [p.resolve() for p in args.paths] or NOTEBOOKS
     cells: list[Cell] = []
     for i, path in enumerate(paths):
@@ -696,6 +704,42 @@ def main(argv=None) -> int:
     print(f"\n{margins}")
     print(f"\n{summary} (tables in {args.report})")
     return 1 if any(c.failed for c in cells) else 0
+
+
+def load(path: Path) -> list[Cell]:
+    """The cells of an earlier run, from the claims.json ``write`` put beside its report."""
+    def seeds(d):
+        return {int(k): v for k, v in d.items()}
+
+    def keys(probed):  # JSON made the comparison keys strings; "error" stays one
+        return {int(k) if k.isdigit() else k: v for k, v in probed.items()}
+
+    return [Cell(c["notebook"], c["cell"], c["claim"], list(c["held"]), seeds(c["failed"]),
+                 [Comparison(**k) for k in c["comparisons"]],
+                 {s: keys(m) for s, m in seeds(c["measured"]).items()})
+            for c in json.loads(Path(path).read_text())]
+
+
+def merge(paths: list[Path]) -> tuple[list[Cell], list[int], int]:
+    """The cells of several runs as one: a cell seen in two runs (the same notebook and cell,
+    other seeds) pools their seeds. Returns (cells, every seed, number of notebooks)."""
+    pooled: dict[tuple[str, int], Cell] = {}
+    for path in paths:
+        for cell in load(path):
+            key = (cell.notebook, cell.index)
+            if key not in pooled:
+                pooled[key] = cell
+                continue
+            into = pooled[key]
+            if into.claim != cell.claim or into.comparisons != cell.comparisons:
+                raise ValueError(f"claims.py --merge: {cell.notebook} cell {cell.index} differs "
+                                 f"between the runs (another version of the notebook?)")
+            into.held = sorted(set(into.held) | set(cell.held))
+            into.failed.update(cell.failed)
+            into.measured.update(cell.measured)
+    cells = sorted(pooled.values(), key=lambda c: (c.notebook, c.index))
+    seeds = sorted({s for c in cells for s in [*c.held, *c.failed]})
+    return cells, seeds, len({c.notebook for c in cells})
 
 
 def _progress(report: Path, before: list[Cell], doing: str, notebooks: int, seeds: list[int]):

@@ -171,3 +171,23 @@ def test_end_to_end_two_seeds(tmp_path):
     assert "`value < 0.55`" in order[0]
     raw = json.loads(report.with_suffix(".json").read_text())  # what each seed measured
     assert raw[0]["measured"]["1"]["0"]["left"] == 2.0  # seed 1, values["a"] in all(...)
+    # --merge: seeds 0 and 1 run separately, then pooled, give the same tables as one run
+    parts = []
+    for seed in ("0", "1"):
+        part = tmp_path / f"seed{seed}" / "claims.md"
+        claims.main(["--seeds", seed, "--report", str(part), str(path)])
+        parts.append(str(part.with_suffix(".json")))
+    merged = tmp_path / "merged" / "claims.md"
+    assert claims.main(["--merge", *parts, "--report", str(merged)]) == 1
+    assert merged.read_text() == text
+
+
+def test_merge_refuses_runs_of_different_notebook_versions(tmp_path):
+    def run_file(name, claim):
+        cell = {"notebook": "99_tiny.ipynb", "cell": 3, "claim": claim, "held": [0],
+                "failed": {}, "comparisons": [], "measured": {}}
+        (tmp_path / name).write_text(json.dumps([cell]))
+        return tmp_path / name
+
+    with pytest.raises(ValueError, match="claims.py --merge: 99_tiny.ipynb cell 3 differs"):
+        claims.merge([run_file("a.json", "assert x < 1"), run_file("b.json", "assert x < 2")])
