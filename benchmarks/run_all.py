@@ -50,13 +50,14 @@ RUNNER_SETUP = {"depth": 8, "width": 32, "epochs": 20, "n": 2000, "batch_size": 
 MAKE_TEST_RECORD = Path("test-output") / "make-test.json"  # written by tasks.py test
 
 # ----------------------------------------------------------------------------------- widgets
-# One entry per widget: its figure function in actlib.widgets (what the widget redraws on every
-# control move, rendered with widgets.render_png) and two settings, its defaults and its largest
-# (the most work per redraw). Each setting is (keyword arguments, [neighbours]): a neighbour is
+# One entry per widget: its figure function in actlib.widgets (defined in the widget's module in
+# actlib/widgets/; what the widget redraws on every control move, rendered with
+# widgets.render_png) and two settings, its defaults and its largest (the most work per
+# redraw). Each setting is (keyword arguments, [neighbours]): a neighbour is
 # the same call one control move away, drawn just before, so that "cold" measures a move to a
 # setting never shown before and "warm" a move back to one shown before (a slider drag).
 # A widget whose figure function is not in this checkout is listed as such; a figure function
-# with no entry here is measured at its defaults only and flagged.
+# with no entry here (one of widgets.__all__) is measured at its defaults only and flagged.
 _MAX = "max"  # resolved from actlib.widgets at run time (GRADIENT_FLOW_MAX_DEPTH, ...)
 WIDGETS = {
     "activation explorer": ("explorer_figure", {

@@ -112,20 +112,37 @@ def home_page(readme: str, template: str) -> str:
     return template.replace("{{ lesson_table }}", table)
 
 
+#: Packages documented module by module: the package's docstring, then each public module with
+#: its members. The package's ``__all__`` alone would show its functions, but not its modules'
+#: docstrings nor the ``#:`` comments on their constants (autodoc reads those in the source of
+#: the module documented).
+BY_MODULE = ("widgets",)
+
+
 def api_page(template: str) -> str:
     """Every activation (``act.ALL_NAMES``: the elementwise ones, softmax, the gated units and
     maxout) with its docstring's formula, then every public module of actlib but the three that
-    define the activations."""
+    define the activations (a package of ``BY_MODULE``: its docstring, then its modules)."""
     import pkgutil
 
     import actlib as act
 
+    def public(path):
+        return [m.name for m in pkgutil.iter_modules(path) if not m.name.startswith("_")]
+
     entries = "\n".join(f".. autofunction:: actlib.{name}\n" for name in act.ALL_NAMES)
-    modules = "\n".join(f".. automodule:: actlib.{m.name}\n   :members:\n"
-                        for m in pkgutil.iter_modules(act.__path__)
-                        if not m.name.startswith("_") and m.name not in ("activation",
-                                                                         "functions", "gated"))
-    return template.replace("{{ activations }}", entries).replace("{{ modules }}", modules)
+    modules = []
+    for name in public(act.__path__):
+        if name in ("activation", "functions", "gated"):
+            continue
+        if name in BY_MODULE:
+            modules.append(f".. automodule:: actlib.{name}\n   :no-members:\n")
+            modules += [f".. automodule:: actlib.{name}.{sub}\n   :members:\n"
+                        for sub in public([str(Path(act.__path__[0]) / name)])]
+        else:
+            modules.append(f".. automodule:: actlib.{name}\n   :members:\n")
+    return (template.replace("{{ activations }}", entries)
+            .replace("{{ modules }}", "\n".join(modules)))
 
 
 def write_notebook(nb: dict, dest: Path) -> None:

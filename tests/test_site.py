@@ -154,6 +154,19 @@ def test_api_reference_lists_every_activation_with_its_formula(site):
         assert f'id="module-actlib.{module}"' in page, module
 
 
+def test_api_reference_documents_every_widget_where_it_lives(site):
+    """actlib.widgets is documented module by module (docs/build.py, BY_MODULE): every function
+    and class of ``act.widgets.__all__`` under the module that defines it."""
+    from actlib import widgets
+
+    out, _ = site
+    page = (out / "api.html").read_text(encoding="utf-8")
+    for name in widgets.__all__:
+        obj = getattr(widgets, name)
+        if callable(obj):
+            assert f'id="{obj.__module__}.{name}"' in page, f"api.html has no entry for {name}"
+
+
 # --------------------------------------------------------------------------- in the browser
 
 pytestmark_browser = pytest.mark.skipif(

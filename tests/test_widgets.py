@@ -144,7 +144,7 @@ def test_temperature_figure_extremes():
 
 def test_widgets_build_and_redraw_when_controls_move(monkeypatch):
     drawn = []
-    monkeypatch.setattr(widgets, "_show", lambda fig: (drawn.append(fig), plt.close(fig)))
+    monkeypatch.setattr(widgets.box, "_show", lambda fig: (drawn.append(fig), plt.close(fig)))
     box = widgets.activation_explorer("elu")
     first = len(drawn)
     assert first == 1
@@ -246,7 +246,7 @@ def test_redrawn_figure_changes_and_looks_like_a_new_one(widget):
 
 def test_widget_shows_a_new_picture_for_every_control_change(monkeypatch):
     shown = []
-    monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
+    monkeypatch.setattr(widgets.box, "_show", lambda fig: shown.append(widgets.render_png(fig)))
     flow = widgets.gradient_flow()
     depth, scale = flow.children[1].children
     depth.value = 21
@@ -381,7 +381,7 @@ def test_block_figure_shows_the_measures_of_block_propagation():
 
 def test_block_signal_widget_moves_warms_and_describes(monkeypatch):
     shown = []
-    monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
+    monkeypatch.setattr(widgets.box, "_show", lambda fig: shown.append(widgets.render_png(fig)))
     act.blocks.clear_cache()
     box = widgets.block_signal()
     (block, activation), depth = box.children[0].children, box.children[1]
@@ -482,7 +482,7 @@ def test_criticality_alt_text_and_bad_input():
 
 def test_criticality_widget_redraws_and_describes_itself(monkeypatch):
     shown = []
-    monkeypatch.setattr(widgets, "_show", lambda fig: shown.append(widgets.render_png(fig)))
+    monkeypatch.setattr(widgets.box, "_show", lambda fig: shown.append(widgets.render_png(fig)))
     box = widgets.criticality()
     sigma_w, sigma_b, depth = box.children[0].children
     sigma_w.value = 1.3
