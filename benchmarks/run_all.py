@@ -42,8 +42,8 @@ sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts"), str(ROOT)]
 
 TARGETS = {"notebook_s": 30, "notebook_mb": 900, "widget_ms": 100, "runner_speedup": 3.0,
            "make_test_s": 600, "import_s": 0.3, "throughput_ratio": 2.0,
-           # 300 students x 7 assignments autograded overnight (8 h) in one process
-           "autograde_s": 13.0}
+           # a class of 300 handing in every assignment, autograded overnight in one process
+           "autograde_class_h": 8.0}
 RUNNER_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu")
 RUNNER_SETUP = {"depth": 8, "width": 32, "epochs": 20, "n": 2000, "batch_size": 64,
                 "learning_rate": 0.01}
@@ -570,9 +570,11 @@ def autograde(summary: list, k: int = 3) -> list[str]:
     rows = bench_autograde.measure(k)
     worst = max(r["one"] for r in rows)
     total = sum(r["one"] for r in rows)
-    ok = worst <= TARGETS["autograde_s"]
-    summary.append(("autograde one submission (worst assignment, trusted step and nbgrader's "
-                    "start-up included)", f"{worst:.1f} s", f"<= {TARGETS['autograde_s']} s", ok))
+    hours = 300 * total / 3600
+    ok = hours <= TARGETS["autograde_class_h"]
+    summary.append((f"autograde a class of 300, all {len(rows)} assignments (one submission "
+                    f"{worst:.1f} s at worst, trusted step and nbgrader's start-up included)",
+                    f"{hours:.1f} h", f"<= {TARGETS['autograde_class_h']:g} h", ok))
     return [bench_autograde.markdown(rows), "",
             f"A class of 300 handing in all {len(rows)} assignments, one submission per "
             f"autograde run: 300 x {total:.1f} s = {300 * total / 3600:.1f} h on this machine "
