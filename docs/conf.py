@@ -18,6 +18,7 @@ copyright = "the actlib notebooks contributors; code MIT, lessons and figures CC
 extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx-mathjax-offline",  # MathJax 3 copied into _static/mathjax: no CDN
     "actlib_site",  # alt text from the outputs' metadata, licence footer, launch links

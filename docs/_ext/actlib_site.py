@@ -96,8 +96,28 @@ def label_toggles(app, pagename, templatename, context, doctree):
     context["generate_toctree_html"] = labelled
 
 
+def napoleon_skips_attributes(app) -> None:
+    """napoleon reads Google-style sections (Keras' inherited docstrings have them), but it also
+    reads the first line of an attribute's ``#:`` comment as "type: text", so that
+    "#: The gates phi a unit can use: GLU, ..." rendered as "Type: The gates phi ...". Keep its
+    handler for everything but attributes."""
+    from sphinx.ext import napoleon
+
+    listeners = app.events.listeners.get("autodoc-process-docstring", [])
+    for listener in list(listeners):
+        if listener.handler is napoleon._process_docstring:
+            app.disconnect(listener.id)
+
+            def process(app, what, name, obj, options, lines):
+                if what not in ("attribute", "data"):
+                    napoleon._process_docstring(app, what, name, obj, options, lines)
+
+            app.connect("autodoc-process-docstring", process, priority=listener.priority)
+
+
 def setup(app):
     NbElementRenderer.render_image = render_image
+    app.connect("builder-inited", napoleon_skips_attributes)
     app.connect("html-page-context", label_toggles, priority=900)  # after the theme's
     app.connect("autodoc-process-docstring", clean_docstring)
     app.connect("html-page-context", licence_footer)
