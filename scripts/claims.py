@@ -464,7 +464,12 @@ def _execute_with_seed(path: Path, seed: int, timeout: int):
     try:
         try:
             return execute(path, timeout)
-        except TimeoutError as exc:  # now and then a fresh kernel never answers (run_notebooks)
+        except (TimeoutError, RuntimeError) as exc:
+            # now and then a fresh kernel never answers (run_notebooks), or dies while starting
+            # on a loaded machine ("Kernel died before replying to kernel_info"): neither is a
+            # verdict on a claim, so the notebook runs once more in a new kernel
+            if isinstance(exc, RuntimeError) and "Kernel died before replying" not in str(exc):
+                raise
             print(f"  {path.name} seed {seed}: {exc}; running it again in a new kernel",
                   file=sys.stderr, flush=True)
             return execute(path, timeout)

@@ -191,3 +191,24 @@ def test_merge_refuses_runs_of_different_notebook_versions(tmp_path):
 
     with pytest.raises(ValueError, match="claims.py --merge: 99_tiny.ipynb cell 3 differs"):
         claims.merge([run_file("a.json", "assert x < 1"), run_file("b.json", "assert x < 2")])
+
+
+def test_a_kernel_that_dies_while_starting_gets_one_more_try(monkeypatch, tmp_path):
+    calls = []
+
+    def flaky(path, timeout):
+        calls.append(path)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "nb", 1.0, {}
+
+    monkeypatch.setattr(claims, "execute", flaky)
+    assert claims._execute_with_seed(tmp_path / "x.ipynb", 3, 10) == ("nb", 1.0, {})
+    assert len(calls) == 2
+
+    def broken(path, timeout):  # any other error is not a start-up failure: it propagates
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(claims, "execute", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        claims._execute_with_seed(tmp_path / "x.ipynb", 3, 10)
