@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import plots
 from .box import _LABELS, FigureBox, _Redraw
-from .figure import _decades, _fixed_titles, _reuse, _set_lines
+from .figure import _decades, _reuse, _set_lines, _titled
 
 __all__ = ["BLOCK_CHOICES", "BLOCK_ACTIVATIONS", "BLOCKS_MAX_DEPTH", "BLOCK_PANELS", "block_figure",
            "block_signal", "block_signal_warm_up"]
@@ -66,11 +66,7 @@ def block_figure(block: str = "plain", activation: str = "relu", depth: int = 50
         ax.set_xlabel("block")
     label = (f"{depth} {block} blocks, {activation}: at the top, pooled std "
              f"{p.forward_std[-1]:.3g}, correlation {p.correlation[-1]:.2f}")
-    if fig._suptitle is None:
-        fig.suptitle(label, fontsize="medium", y=0.985, va="top")
-    else:
-        fig._suptitle.set_text(label)
-    return _fixed_titles(fig)
+    return _titled(fig, label)
 
 
 def block_signal(block: str = "plain", activation: str = "relu", depth: int = 50) -> W.Widget:

@@ -138,6 +138,15 @@ def _fixed_titles(fig):
     return fig
 
 
+def _titled(fig, label: str):
+    """Set (or make) the figure's suptitle to ``label``; the figure, its titles fixed."""
+    if fig._suptitle is None:
+        fig.suptitle(label, fontsize="medium", y=0.985, va="top")
+    else:
+        fig._suptitle.set_text(label)
+    return _fixed_titles(fig)
+
+
 def _new_limits(ax) -> None:
     """Data limits from the artists ``ax`` has now, view limits of a new Axes (kept if nothing
     has finite data), as when those artists are drawn on a new Axes."""

@@ -20,7 +20,7 @@ import numpy as np
 from .. import deepnet, plots
 from ..functions import NAMES
 from .box import _LABELS, FigureBox, _Redraw
-from .figure import _decades, _fixed_titles, _reuse, _set_lines
+from .figure import _decades, _reuse, _set_lines, _titled
 
 __all__ = ["GRADIENT_FLOW_MAX_DEPTH", "PROPAGATION_MAX_DEPTH", "PANELS", "propagation_figure",
            "shrink_factor", "signal_propagation", "gradient_flow_figure", "gradient_flow"]
@@ -81,11 +81,7 @@ def propagation_figure(activation: str = "relu", init: str = "lecun_normal", dep
         factor = shrink_factor(values)
         ax.set_xlabel(f"layer  (× {factor:.3g} per layer)" if np.isfinite(factor)
                       else "layer  (reaches 0 or overflows)")
-    if fig._suptitle is None:
-        fig.suptitle(label, fontsize="medium", y=0.985, va="top")
-    else:
-        fig._suptitle.set_text(label)
-    return _fixed_titles(fig)
+    return _titled(fig, label)
 
 
 def shrink_factor(norms: Sequence[float]) -> float:
